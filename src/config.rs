@@ -1,0 +1,144 @@
+//! `site.yaml`, and the base URL every link and canonical address is built on.
+
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::Fields;
+use crate::source::SourceFile;
+use std::fmt;
+
+/// An absolute http(s) URL, split so a site served from a sub-path links correctly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// `https://example.org`, no trailing slash.
+    origin: String,
+    /// `` or `/digest`: no trailing slash.
+    prefix: String,
+}
+
+impl BaseUrl {
+    pub fn parse(s: &str) -> Result<BaseUrl, String> {
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .ok_or_else(|| format!("base URL `{s}` must start with https:// or http://"))?;
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if host.is_empty() || host.contains([' ', '?', '#']) || path.contains(['?', '#', ' ']) {
+            return Err(format!("base URL `{s}` is not a valid absolute URL"));
+        }
+        let scheme_len = s.len() - rest.len();
+        Ok(BaseUrl {
+            origin: s[..scheme_len + host.len()].to_string(),
+            prefix: path.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// The href for a site path (`/themes/`), usable from any page of the site.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{}", self.prefix, path)
+    }
+
+    /// The absolute URL of a site path, for canonical links, feeds and the sitemap.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}{}", self.origin, self.prefix, path)
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.origin, self.prefix)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: BaseUrl,
+    pub language: String,
+    pub description: Option<String>,
+    pub theme: Option<String>,
+    pub publish_all_evidence: bool,
+}
+
+impl SiteConfig {
+    /// Reads site.yaml; `base_url_override` is `--base-url`, checked the same way.
+    pub fn parse(
+        file: &SourceFile,
+        base_url_override: Option<&str>,
+    ) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let mut f = Fields::parse(&file.rel, &file.text, 1).map_err(|d| vec![d])?;
+        let title: Option<String> = f.required("title");
+        let base: Option<String> = f.required("base_url");
+        let language: Option<String> = f.optional("language");
+        let description = f.optional("description");
+        let theme: Option<String> = f.optional("theme");
+        let publish_all_evidence = f.optional("publish_all_evidence").unwrap_or(false);
+        let base_pos = f.key_pos("base_url");
+        let base_url = match base_url_override.map(str::to_string).or(base) {
+            Some(b) => BaseUrl::parse(&b)
+                .map_err(|msg| f.error(base_pos, msg, None))
+                .ok(),
+            None => None,
+        };
+        if let Some(lang) = &language
+            && !is_language_tag(lang)
+        {
+            let pos = f.key_pos("language");
+            f.error(
+                pos,
+                format!("`{lang}` is not a BCP 47 language tag"),
+                Some("use a tag such as `en` or `en-GB`".into()),
+            );
+        }
+        if let Some(t) = &theme
+            && !crate::content::is_slug(t)
+        {
+            let pos = f.key_pos("theme");
+            f.error(pos, format!("theme `{t}` is not a folder name"), None);
+        }
+        let diags = f.finish();
+        match (title, base_url, diags.is_empty()) {
+            (Some(title), Some(base_url), true) => Ok(SiteConfig {
+                title,
+                base_url,
+                language: language.unwrap_or_else(|| "en".into()),
+                description,
+                theme,
+                publish_all_evidence,
+            }),
+            _ => Err(diags),
+        }
+    }
+}
+
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_with_a_sub_path() {
+        let b = BaseUrl::parse("https://example.org/digest/").unwrap();
+        assert_eq!(b.href("/themes/"), "/digest/themes/");
+        assert_eq!(b.absolute("/"), "https://example.org/digest/");
+        let root = BaseUrl::parse("http://127.0.0.1:1111").unwrap();
+        assert_eq!(root.href("/"), "/");
+    }
+
+    #[test]
+    fn rejects_relative_base_urls() {
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("https:///x").is_err());
+    }
+
+    #[test]
+    fn language_tags() {
+        assert!(is_language_tag("en-GB"));
+        assert!(!is_language_tag("english please"));
+    }
+}

@@ -1,0 +1,290 @@
+//! Documents: their kinds, the typed front matter of each, and reading them from disk.
+
+mod date;
+mod read;
+mod refs;
+
+pub use date::Date;
+pub use read::{Lookups, read_document, read_home};
+pub use refs::cross_check;
+
+use crate::authorities::LaCode;
+use crate::diagnostic::Pos;
+use crate::taxonomy::{GroupSlug, Level, OutcomeSlug, ThemeSlug};
+use serde::Serialize;
+use std::fmt;
+
+/// `a-z0-9-`, not empty, no leading, trailing or doubled `-`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// Lower-cases and joins words with `-`: a suggestion for a file name that is not a slug,
+/// and the heading-id rule of CONTENT-FORMAT.md.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty()
+            && !out.ends_with('-')
+            && (c.is_whitespace() || c == '-' || c == '_')
+        {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// A document slug: valid characters, unique within its section.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct DocSlug(String);
+
+impl DocSlug {
+    pub fn parse(s: &str) -> Option<DocSlug> {
+        is_slug(s).then(|| DocSlug(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DocSlug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A reference to another document, kept with where it was written for later checks.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// The folders of `content/`, each a kind of document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    CaseStudies,
+    Hypotheses,
+    Evidence,
+    Pages,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::CaseStudies,
+        Section::Hypotheses,
+        Section::Evidence,
+        Section::Pages,
+    ];
+
+    /// The folder under content/, and (but for pages) the URL section.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Section::CaseStudies => "case-studies",
+            Section::Hypotheses => "hypotheses",
+            Section::Evidence => "evidence",
+            Section::Pages => "pages",
+        }
+    }
+
+    /// The listed sections, in the order the site presents them.
+    pub const LISTED: [Section; 3] = [Section::CaseStudies, Section::Hypotheses, Section::Evidence];
+
+    /// The search facet and template value: `case-study`.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Section::CaseStudies => "case-study",
+            Section::Hypotheses => "hypothesis",
+            Section::Evidence => "evidence",
+            Section::Pages => "page",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::CaseStudies => "Case studies",
+            Section::Hypotheses => "Hypotheses",
+            Section::Evidence => "Call for evidence submissions",
+            Section::Pages => "Pages",
+        }
+    }
+
+    pub fn url(self) -> String {
+        format!("/{}/", self.dir())
+    }
+
+    pub fn doc_url(self, slug: &DocSlug) -> String {
+        match self {
+            Section::Pages => format!("/{slug}/"),
+            _ => format!("/{}/{slug}/", self.dir()),
+        }
+    }
+}
+
+/// Declares a closed set of front-matter words with their spelling in YAML.
+macro_rules! words {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),* }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|w| w.as_str() == s)
+            }
+        }
+    };
+}
+
+words! {
+    /// Where a hypothesis stands after councils have reality-checked it.
+    HypothesisStatus {
+        Proposed = "proposed",
+        Testing = "testing",
+        Supported = "supported",
+        Mixed = "mixed",
+        Refuted = "refuted",
+    }
+}
+
+words! {
+    /// Where a call-for-evidence submission is in its review.
+    EvidenceStatus {
+        Received = "received",
+        UnderReview = "under-review",
+        Accepted = "accepted",
+        NotTakenForward = "not-taken-forward",
+    }
+}
+
+/// What every document kind may carry.
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub title: String,
+    pub summary: Option<String>,
+    pub date: Option<Date>,
+    pub slug: DocSlug,
+    pub draft: bool,
+    pub themes: Vec<ThemeSlug>,
+    pub groups: Vec<GroupSlug>,
+    pub outcomes: Vec<OutcomeSlug>,
+    pub weight: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseStudy {
+    pub date: Date,
+    pub local_authorities: Vec<LaCode>,
+    pub evidence_level: Level,
+    pub supports: Vec<Located<DocSlug>>,
+    pub challenges: Vec<Located<DocSlug>>,
+    pub indicators: Vec<String>,
+    pub age_range: Option<String>,
+    pub organisation: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hypothesis {
+    pub status: HypothesisStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub date: Date,
+    pub organisation: String,
+    pub status: EvidenceStatus,
+    pub evidence_level: Level,
+    pub hearing: bool,
+    pub promoted_to: Option<Located<DocSlug>>,
+    pub local_authorities: Vec<LaCode>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    CaseStudy(CaseStudy),
+    Hypothesis(Hypothesis),
+    Evidence(Evidence),
+    Page,
+}
+
+impl Kind {
+    pub fn section(&self) -> Section {
+        match self {
+            Kind::CaseStudy(_) => Section::CaseStudies,
+            Kind::Hypothesis(_) => Section::Hypotheses,
+            Kind::Evidence(_) => Section::Evidence,
+            Kind::Page => Section::Pages,
+        }
+    }
+
+    pub fn local_authorities(&self) -> &[LaCode] {
+        match self {
+            Kind::CaseStudy(c) => &c.local_authorities,
+            Kind::Evidence(e) => &e.local_authorities,
+            _ => &[],
+        }
+    }
+}
+
+/// One markdown file of `content/`, read and typed.
+#[derive(Debug)]
+pub struct Document {
+    /// Path relative to the site root, for diagnostics.
+    pub path: String,
+    /// The file's text; the body starts at `body_offset`.
+    pub text: String,
+    pub body_offset: usize,
+    pub common: Common,
+    pub kind: Kind,
+    /// Site-root URL path: `/case-studies/slug/`.
+    pub url: String,
+}
+
+impl Document {
+    pub fn section(&self) -> Section {
+        self.kind.section()
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+}
+
+/// `content/_index.md`: the home page's own words.
+#[derive(Debug)]
+pub struct Home {
+    pub path: String,
+    pub text: String,
+    pub body_offset: usize,
+    pub title: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("family-learning-2"));
+        assert!(!is_slug("Family_learning"));
+        assert!(!is_slug("-x"));
+        assert_eq!(slugify("Evidence of impact"), "evidence-of-impact");
+        assert_eq!(slugify("What's next? (2009)"), "whats-next-2009");
+        assert_eq!(slugify("Family_Learning  plan"), "family-learning-plan");
+    }
+}

@@ -1,0 +1,351 @@
+//! The resolve stage for one file: front matter to a typed `Document`, every key and every
+//! reference to a vocabulary, evidence level or local authority checked where it is written.
+
+use super::{
+    CaseStudy, Common, Date, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
+    HypothesisStatus, Kind, Located, Section, slugify,
+};
+use crate::authorities::{Authorities, LaCode, LookupError};
+use crate::diagnostic::Diagnostic;
+use crate::frontmatter::Fields;
+use crate::source::{SourceFile, split_front_matter};
+use crate::suggest::did_you_mean;
+use crate::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What references in front matter are checked against.
+pub struct Lookups<'a> {
+    pub taxonomies: &'a Taxonomies,
+    pub authorities: &'a Authorities,
+    pub indicators: &'a BTreeSet<String>,
+}
+
+const SUMMARY_MAX: usize = 400;
+
+/// Reads a document of `section`, reporting every problem in its front matter.
+pub fn read_document(
+    file: SourceFile,
+    section: Section,
+    lookups: &Lookups,
+) -> Result<Document, Vec<Diagnostic>> {
+    let split = split_front_matter(&file).map_err(|d| vec![d])?;
+    let mut f = Fields::parse(&file.rel, split.yaml, split.yaml_line).map_err(|d| vec![d])?;
+    let common = read_common(&mut f, &file.abs, section, lookups.taxonomies);
+    let date = common.as_ref().and_then(|c| c.date);
+    let kind = match section {
+        Section::CaseStudies => read_case_study(&mut f, date, lookups).map(Kind::CaseStudy),
+        Section::Hypotheses => read_status(
+            &mut f,
+            HypothesisStatus::parse,
+            HypothesisStatus::ALL,
+            HypothesisStatus::as_str,
+        )
+        .map(|status| Kind::Hypothesis(Hypothesis { status })),
+        Section::Evidence => read_evidence(&mut f, date, lookups).map(Kind::Evidence),
+        Section::Pages => Some(Kind::Page),
+    };
+    let body_offset = split.body_offset;
+    let diags = f.finish();
+    match (common, kind) {
+        (Some(common), Some(kind)) if diags.is_empty() => {
+            let url = section.doc_url(&common.slug);
+            Ok(Document {
+                path: file.rel,
+                text: file.text,
+                body_offset,
+                common,
+                kind,
+                url,
+            })
+        }
+        _ => Err(diags),
+    }
+}
+
+/// Reads `content/_index.md`, whose only key is an optional title.
+pub fn read_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
+    let split = split_front_matter(&file).map_err(|d| vec![d])?;
+    let mut f = Fields::parse(&file.rel, split.yaml, split.yaml_line).map_err(|d| vec![d])?;
+    let title = f.optional("title");
+    let body_offset = split.body_offset;
+    let diags = f.finish();
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Home {
+        path: file.rel,
+        text: file.text,
+        body_offset,
+        title,
+    })
+}
+
+fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -> Option<Common> {
+    let listed = section != Section::Pages;
+    let title: Option<String> = f.required("title");
+    let summary: Option<String> = if listed {
+        f.required("summary")
+    } else {
+        f.optional("summary")
+    };
+    if let Some(s) = &summary {
+        let n = s.chars().count();
+        if n > SUMMARY_MAX {
+            let pos = f.key_pos("summary");
+            f.error(
+                pos,
+                format!("`summary` is {n} characters long; the most is {SUMMARY_MAX}"),
+                Some("shorten it: listings and search results show it whole".into()),
+            );
+        }
+    }
+    let dated = matches!(section, Section::CaseStudies | Section::Evidence);
+    let date: Option<Date> = if dated {
+        f.required("date")
+    } else {
+        f.optional("date")
+    };
+    let slug = read_slug(f, abs);
+    let draft = f.optional("draft").unwrap_or(false);
+    let themes = read_terms(f, &tax.themes, listed);
+    let groups = read_terms(f, &tax.groups, listed);
+    let outcomes = read_terms(f, &tax.outcomes, listed);
+    let weight = f.optional("weight").unwrap_or(0);
+    Some(Common {
+        title: title?,
+        summary,
+        date,
+        slug: slug?,
+        draft,
+        themes: themes?,
+        groups: groups?,
+        outcomes: outcomes?,
+        weight,
+    })
+}
+
+fn read_slug(f: &mut Fields, abs: &Path) -> Option<DocSlug> {
+    if let Some(s) = f.optional::<String>("slug") {
+        let parsed = DocSlug::parse(&s);
+        if parsed.is_none() {
+            let pos = f.value_pos("slug", &s);
+            f.error(
+                pos,
+                format!("slug `{s}` may hold only a-z, 0-9 and single hyphens"),
+                Some(format!("try `{}`", slugify(&s))),
+            );
+        }
+        return parsed;
+    }
+    let stem = abs
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parsed = DocSlug::parse(&stem);
+    if parsed.is_none() {
+        f.error(
+            crate::diagnostic::Pos::START,
+            format!("file name `{stem}` is not a valid slug (a-z, 0-9 and single hyphens)"),
+            Some(format!(
+                "rename the file to `{}.md` or set `slug: {}`",
+                slugify(&stem),
+                slugify(&stem)
+            )),
+        );
+    }
+    parsed
+}
+
+/// Reads a list of slugs of one vocabulary; each unknown slug is its own error.
+fn read_terms<K: TaxonomyKind>(
+    f: &mut Fields,
+    vocab: &Vocabulary<K>,
+    required: bool,
+) -> Option<Vec<TermSlug<K>>> {
+    let raw: Vec<String> = if required {
+        f.required(K::KEY)?
+    } else {
+        f.optional(K::KEY).unwrap_or_default()
+    };
+    if required && raw.is_empty() {
+        let pos = f.key_pos(K::KEY);
+        f.error(
+            pos,
+            format!("`{}` needs at least one {}", K::KEY, K::SINGULAR),
+            None,
+        );
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut ok = true;
+    for s in &raw {
+        match vocab.resolve(s) {
+            Ok(slug) if !out.contains(&slug) => out.push(slug),
+            Ok(_) => {}
+            Err(help) => {
+                ok = false;
+                let pos = f.value_pos(K::KEY, s);
+                f.error(pos, format!("unknown {} `{s}`", K::SINGULAR), help);
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+fn read_level(f: &mut Fields, tax: &Taxonomies) -> Option<Level> {
+    let n: i64 = f.required("evidence_level")?;
+    match tax.level(n) {
+        Ok(l) => Some(l),
+        Err(help) => {
+            let pos = f.key_pos("evidence_level");
+            f.error(pos, format!("unknown evidence level `{n}`"), help);
+            None
+        }
+    }
+}
+
+fn read_status<T: Copy>(
+    f: &mut Fields,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Option<T> {
+    let s: String = f.required("status")?;
+    let parsed = parse(&s);
+    if parsed.is_none() {
+        let names: Vec<&str> = all.iter().map(|&w| name(w)).collect();
+        let help = did_you_mean(&s, names.iter().copied())
+            .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+        let pos = f.value_pos("status", &s);
+        f.error(pos, format!("unknown status `{s}`"), Some(help));
+    }
+    parsed
+}
+
+fn read_authorities(f: &mut Fields, las: &Authorities, required: bool) -> Option<Vec<LaCode>> {
+    const KEY: &str = "local_authorities";
+    let raw: Vec<String> = if required {
+        f.required(KEY)?
+    } else {
+        f.optional(KEY).unwrap_or_default()
+    };
+    if required && raw.is_empty() {
+        let pos = f.key_pos(KEY);
+        f.error(
+            pos,
+            "`local_authorities` needs at least one local authority".into(),
+            None,
+        );
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut ok = true;
+    for s in &raw {
+        let pos = f.value_pos(KEY, s);
+        match las.lookup(s) {
+            Ok(code) if !out.contains(&code) => out.push(code),
+            Ok(_) => {}
+            Err(LookupError::Unknown { help }) => {
+                ok = false;
+                f.error(pos, format!("unknown local authority `{s}`"), help);
+            }
+            Err(LookupError::Ambiguous { codes }) => {
+                ok = false;
+                f.error(
+                    pos,
+                    format!(
+                        "local authority name `{s}` is ambiguous: it matches {}",
+                        codes.join(" and ")
+                    ),
+                    Some("write the GSS code of the one you mean".into()),
+                );
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Reads a list of document slugs, keeping each one's position for the cross-check.
+fn read_refs(f: &mut Fields, key: &'static str) -> Option<Vec<Located<DocSlug>>> {
+    let raw: Vec<String> = f.optional(key).unwrap_or_default();
+    let mut ok = true;
+    let mut out = Vec::with_capacity(raw.len());
+    for s in &raw {
+        let pos = f.value_pos(key, s);
+        match DocSlug::parse(s) {
+            Some(value) => out.push(Located { value, pos }),
+            None => {
+                ok = false;
+                f.error(pos, format!("`{s}` is not a document slug"), None);
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// `date` is the common key, which is required for case studies.
+fn read_case_study(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Option<CaseStudy> {
+    let local_authorities = read_authorities(f, lookups.authorities, true);
+    let evidence_level = read_level(f, lookups.taxonomies);
+    let supports = read_refs(f, "supports");
+    let challenges = read_refs(f, "challenges");
+    let indicators: Vec<String> = f.optional("indicators").unwrap_or_default();
+    let mut indicators_ok = true;
+    for id in &indicators {
+        if !lookups.indicators.contains(id) {
+            indicators_ok = false;
+            let pos = f.value_pos("indicators", id);
+            let help = did_you_mean(id, lookups.indicators.iter().map(String::as_str))
+                .or_else(|| Some("indicators are defined in data/indicators.yaml".into()));
+            f.error(pos, format!("unknown indicator `{id}`"), help);
+        }
+    }
+    let age_range = f.optional("age_range");
+    let organisation = f.optional("organisation");
+    Some(CaseStudy {
+        date: date?,
+        local_authorities: local_authorities?,
+        evidence_level: evidence_level?,
+        supports: supports?,
+        challenges: challenges?,
+        indicators: indicators_ok.then_some(indicators)?,
+        age_range,
+        organisation,
+    })
+}
+
+fn read_evidence(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Option<Evidence> {
+    let organisation = f.required("organisation");
+    let status = read_status(
+        f,
+        EvidenceStatus::parse,
+        EvidenceStatus::ALL,
+        EvidenceStatus::as_str,
+    );
+    let evidence_level = read_level(f, lookups.taxonomies);
+    let hearing = f.optional("hearing").unwrap_or(false);
+    let promoted_to = match f.optional::<String>("promoted_to") {
+        None => Ok(None),
+        Some(s) => {
+            let pos = f.value_pos("promoted_to", &s);
+            match DocSlug::parse(&s) {
+                Some(value) => Ok(Some(Located { value, pos })),
+                None => {
+                    f.error(pos, format!("`{s}` is not a case-study slug"), None);
+                    Err(())
+                }
+            }
+        }
+    };
+    let local_authorities = read_authorities(f, lookups.authorities, false);
+    Some(Evidence {
+        date: date?,
+        organisation: organisation?,
+        status: status?,
+        evidence_level: evidence_level?,
+        hearing,
+        promoted_to: promoted_to.ok()?,
+        local_authorities: local_authorities?,
+    })
+}

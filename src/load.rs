@@ -1,0 +1,176 @@
+//! The load and resolve stages: walk `content/` and `data/`, read every file in parallel,
+//! and turn them into the immutable `Site`, or into every error found on the way.
+
+use crate::authorities::Authorities;
+use crate::config::SiteConfig;
+use crate::content::{Document, Home, Lookups, Section, cross_check, read_document, read_home};
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::site::Site;
+use crate::source::SourceFile;
+use crate::taxonomy::Taxonomies;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// What the command line can change about a build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+fn read_required(root: &Path, rel: &str) -> Result<SourceFile, Vec<Diagnostic>> {
+    let abs = root.join(rel);
+    if !abs.is_file() {
+        return Err(vec![Diagnostic::new(rel, None, "file is missing")]);
+    }
+    SourceFile::read(root, &abs).map_err(|d| vec![d])
+}
+
+/// Reads data/taxonomies.yaml alone (for `ntg new`).
+pub fn taxonomies(root: &Path) -> Result<Taxonomies, Vec<Diagnostic>> {
+    read_required(root, "data/taxonomies.yaml").and_then(|f| Taxonomies::parse(&f))
+}
+
+/// Loads and resolves the site at `root`.
+pub fn load(root: &Path, options: &Options) -> Result<Site, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let config = read_required(root, "site.yaml")
+        .and_then(|f| SiteConfig::parse(&f, options.base_url.as_deref()));
+    let taxonomies = taxonomies(root);
+    let authorities =
+        read_required(root, "data/local-authorities.csv").and_then(|f| Authorities::parse(&f));
+    let indicators = read_indicator_ids(root);
+    let (config, taxonomies, authorities, indicators) =
+        match (config, taxonomies, authorities, indicators) {
+            (Ok(c), Ok(t), Ok(a), Ok(i)) => (c, t, a, i),
+            (c, t, a, i) => {
+                diags.extend(c.err().into_iter().flatten());
+                diags.extend(t.err().into_iter().flatten());
+                diags.extend(a.err().into_iter().flatten());
+                diags.extend(i.err().into_iter().flatten());
+                // Without the vocabularies, documents cannot be checked meaningfully.
+                return Err(diags);
+            }
+        };
+    let lookups = Lookups {
+        taxonomies: &taxonomies,
+        authorities: &authorities,
+        indicators: &indicators,
+    };
+    let (files, walk_diags) = content_files(root);
+    diags.extend(walk_diags);
+    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|(abs, section)| {
+            let file = SourceFile::read(root, abs).map_err(|d| vec![d])?;
+            match section {
+                Some(s) => read_document(file, *s, &lookups).map(Loaded::from),
+                None => read_home(file).map(Loaded::Home),
+            }
+        })
+        .collect();
+    let mut docs: Vec<Document> = Vec::with_capacity(results.len());
+    let mut home: Option<Home> = None;
+    for r in results {
+        match r {
+            Ok(Loaded::Doc(d)) => docs.push(*d),
+            Ok(Loaded::Home(h)) => home = Some(h),
+            Err(d) => diags.extend(d),
+        }
+    }
+    diags.extend(cross_check(&docs));
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Site::new(
+        root.to_path_buf(),
+        config,
+        taxonomies,
+        authorities,
+        home,
+        docs,
+        options.drafts,
+    ))
+}
+
+enum Loaded {
+    Doc(Box<Document>),
+    Home(Home),
+}
+
+impl From<Document> for Loaded {
+    fn from(d: Document) -> Self {
+        Loaded::Doc(Box::new(d))
+    }
+}
+
+/// Every markdown file under content/ with its section, sorted by path so that every
+/// later stage sees documents in one order whatever the file system returns.
+fn content_files(root: &Path) -> (Vec<(PathBuf, Option<Section>)>, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for entry in WalkDir::new(&content).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or("content".into(), |p| display_path(root, p));
+                diags.push(Diagnostic::new(path, None, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = path.strip_prefix(&content).unwrap_or(path);
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let first = parts.next().unwrap_or_default();
+        let nested = parts.next().is_some();
+        let section = Section::ALL.into_iter().find(|s| s.dir() == first);
+        match (section, nested) {
+            (Some(s), true) if rel.file_name().is_some_and(|n| n != "_index.md") => {
+                files.push((path.to_path_buf(), Some(s)))
+            }
+            (None, false) if first == "_index.md" => files.push((path.to_path_buf(), None)),
+            _ => diags.push(
+                Diagnostic::new(
+                    display_path(root, path),
+                    None,
+                    "file is not in a content section",
+                )
+                .with_help(Some(format!(
+                    "put documents in content/{{{}}}/; only content/_index.md stands alone",
+                    Section::ALL.map(Section::dir).join(",")
+                ))),
+            ),
+        }
+    }
+    (files, diags)
+}
+
+/// The ids of data/indicators.yaml, which case studies may name.
+fn read_indicator_ids(root: &Path) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
+    let abs = root.join("data/indicators.yaml");
+    if !abs.is_file() {
+        return Ok(BTreeSet::new());
+    }
+    let file = SourceFile::read(root, &abs).map_err(|d| vec![d])?;
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        id: String,
+    }
+    let entries: Vec<Entry> = serde_yaml::from_str(&file.text).map_err(|e| {
+        let pos = e
+            .location()
+            .map(|l| crate::diagnostic::Pos::new(l.line(), l.column()));
+        vec![Diagnostic::new(
+            &file.rel,
+            pos,
+            format!("malformed indicators: {e}"),
+        )]
+    })?;
+    Ok(entries.into_iter().map(|e| e.id).collect())
+}

@@ -1,0 +1,156 @@
+//! The `ntg` command line: parses arguments, calls the library, prints diagnostics.
+//! Exit status: 0 success, 1 the content has errors, 2 the command line is wrong.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ntg::Options;
+use ntg::content::Section;
+use ntg::diagnostic::{self, Diagnostic, Format};
+use ntg::newdoc::{self, NewError};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "ntg",
+    version,
+    about = "Builds the Narrowing the Gap effective-practice digest"
+)]
+struct Cli {
+    /// The site's root folder (holding site.yaml, content/ and data/).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the whole site into public/ (or --output).
+    Build {
+        /// Where to write the site; replaced only if the build succeeds.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Overrides site.yaml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check everything a build checks, links and anchors included, without writing.
+    Check {
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Check as a build with --drafts would.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Write a new document with every required key, ready to fill in.
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        title: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    CaseStudy,
+    Hypothesis,
+    Evidence,
+}
+
+fn print_diagnostics(diags: &[Diagnostic], format: Format) {
+    let text = diagnostic::render(diags, format);
+    match format {
+        // Machines read stdout; people read errors on stderr.
+        Format::Human => eprint!("{text}"),
+        Format::Json | Format::Github => print!("{text}"),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root;
+    match cli.command {
+        Command::Build {
+            output,
+            base_url,
+            drafts,
+        } => {
+            let started = Instant::now();
+            let out = output.unwrap_or_else(|| root.join("public"));
+            match ntg::build(&root, &out, &Options { base_url, drafts }) {
+                Ok(b) => {
+                    eprintln!(
+                        "built {} pages from {} documents into {} in {:.2} s",
+                        b.pages,
+                        b.documents,
+                        out.display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    print_diagnostics(&diags, Format::Human);
+                    eprintln!("build failed; {} left as it was", out.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { format, drafts } => match ntg::generate(
+            &root,
+            &Options {
+                base_url: None,
+                drafts,
+            },
+        ) {
+            Ok(b) => {
+                if format == Format::Json {
+                    println!("[]");
+                }
+                eprintln!("checked {} documents: no errors", b.documents);
+                ExitCode::SUCCESS
+            }
+            Err(diags) => {
+                print_diagnostics(&diags, format);
+                ExitCode::from(1)
+            }
+        },
+        Command::New { kind, title } => {
+            let section = match kind {
+                NewKind::CaseStudy => Section::CaseStudies,
+                NewKind::Hypothesis => Section::Hypotheses,
+                NewKind::Evidence => Section::Evidence,
+            };
+            let tax = match ntg::load::taxonomies(&root) {
+                Ok(t) => t,
+                Err(diags) => {
+                    print_diagnostics(&diags, Format::Human);
+                    return ExitCode::from(1);
+                }
+            };
+            match newdoc::write(&root, section, &title, &newdoc::today(), &tax) {
+                Ok(path) => {
+                    println!("{}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(NewError::EmptySlug) => {
+                    eprintln!(
+                        "error: the title `{title}` has no letters or digits to name the file by"
+                    );
+                    ExitCode::from(2)
+                }
+                Err(NewError::Exists(p)) => {
+                    eprintln!("error: {} already exists", p.display());
+                    ExitCode::from(1)
+                }
+                Err(NewError::Io(e)) => {
+                    eprintln!("error: cannot write the new document: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

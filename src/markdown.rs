@@ -1,0 +1,484 @@
+//! Markdown bodies to HTML: heading ids with anchor links, highlighted code, internal links
+//! rewritten to their target's URL (and recorded so they can be checked once every page's
+//! anchors are known), and untrusted HTML sanitised.
+
+use crate::content::slugify;
+use crate::diagnostic::{Diagnostic, LineIndex, Pos};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// A link from one document to a page of the site, to be checked when all pages are known.
+#[derive(Debug, Clone)]
+pub struct InternalLink {
+    pub pos: Pos,
+    /// As written, for the error message.
+    pub raw: String,
+    /// Site path of the target page: `/hypotheses/x/`.
+    pub url: String,
+    pub anchor: Option<String>,
+}
+
+/// One heading of a rendered body, for anchors and tables of contents.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<InternalLink>,
+}
+
+/// How the links of a body map to the site: which files are which pages.
+pub struct Links<'a> {
+    /// `content/hypotheses/x.md` to `/hypotheses/x/`, for every published document.
+    pub by_path: &'a HashMap<String, String>,
+    /// Documents that exist but are not published in this build, and why.
+    pub unpublished: &'a HashMap<String, &'static str>,
+    /// Turns a site path into an href (adds the base URL's sub-path).
+    pub href: &'a (dyn Fn(&str) -> String + Sync),
+}
+
+/// Syntax definitions are loaded once per build, and only if some page has code.
+#[derive(Default)]
+pub struct Highlighter {
+    syntaxes: OnceLock<SyntaxSet>,
+}
+
+impl Highlighter {
+    fn highlight(&self, lang: &str, code: &str) -> String {
+        let ss = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+        let Some(syntax) = (!lang.is_empty())
+            .then(|| ss.find_syntax_by_token(lang))
+            .flatten()
+        else {
+            return escape(code);
+        };
+        let mut html = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            ss,
+            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+        );
+        for line in LinesWithEndings::from(code) {
+            if html
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
+                return escape(code);
+            }
+        }
+        html.finalize()
+    }
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html_body_text(&mut out, s).expect("writing to a String");
+    out
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders the body of the document at `path` (site-root relative, e.g.
+/// `content/case-studies/x.md`) whose body starts at `body_offset` of `text`.
+pub fn render(
+    path: &str,
+    text: &str,
+    body_offset: usize,
+    links: &Links,
+    highlighter: &Highlighter,
+    untrusted: bool,
+) -> (Rendered, Vec<Diagnostic>) {
+    let body = &text[body_offset..];
+    let lines = LineIndex::new(text);
+    let mut out = Rendered::default();
+    let mut diags = Vec::new();
+    let mut ids = UniqueIds::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
+    let mut code: Option<(String, String)> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let pos = || lines.pos(body_offset + range.start);
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id.map(|s| s.to_string()), Vec::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let (level, id, inner) = heading.take().expect("heading end follows its start");
+                let text = plain_text(&inner);
+                let id = ids.claim(id.unwrap_or_else(|| slugify(&text)));
+                let mut inner_html = String::new();
+                html::push_html(&mut inner_html, inner.into_iter());
+                let n = level as u8;
+                events.push(Event::Html(CowStr::from(format!(
+                    "<h{n} id=\"{id}\">{inner_html} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+                ))));
+                out.headings.push(Heading { level: n, id, text });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                code.as_mut().expect("inside a code block").1.push_str(&t);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, src) = code.take().expect("code end follows its start");
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" data-lang=\"{}\"", escape(&lang))
+                };
+                events.push(Event::Html(CowStr::from(format!(
+                    "<pre class=\"code\"{class}><code>{}</code></pre>\n",
+                    highlighter.highlight(&lang, &src)
+                ))));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite_link(
+                    path,
+                    &dest_url,
+                    link_type,
+                    links,
+                    pos(),
+                    &mut out.links,
+                    &mut diags,
+                );
+                push(
+                    &mut heading,
+                    &mut events,
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest.into(),
+                        title,
+                        id,
+                    }),
+                );
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if dest_url.starts_with('/') && !dest_url.starts_with("//") {
+                    (links.href)(&dest_url)
+                } else {
+                    dest_url.to_string()
+                };
+                push(
+                    &mut heading,
+                    &mut events,
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: dest.into(),
+                        title,
+                        id,
+                    }),
+                );
+            }
+            other => push(&mut heading, &mut events, other),
+        }
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    if untrusted {
+        out.html = sanitise(&out.html);
+    }
+    (out, diags)
+}
+
+fn push<'a>(
+    heading: &mut Option<(HeadingLevel, Option<String>, Vec<Event<'a>>)>,
+    events: &mut Vec<Event<'a>>,
+    e: Event<'a>,
+) {
+    match heading {
+        Some((_, _, inner)) => inner.push(e),
+        None => events.push(e),
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// Heading ids unique within a page: repeats get `-1`, `-2`, ...
+#[derive(Default)]
+struct UniqueIds {
+    seen: BTreeMap<String, usize>,
+}
+
+impl UniqueIds {
+    fn claim(&mut self, base: String) -> String {
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
+        let Some(&used) = self.seen.get(&base) else {
+            self.seen.insert(base.clone(), 0);
+            return base;
+        };
+        let mut n = used;
+        let candidate = loop {
+            n += 1;
+            let candidate = format!("{base}-{n}");
+            if !self.seen.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        self.seen.insert(base, n);
+        self.seen.insert(candidate.clone(), 0);
+        candidate
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Resolves a link as written to the href it becomes, recording internal ones for checking.
+fn rewrite_link(
+    path: &str,
+    dest: &str,
+    link_type: LinkType,
+    links: &Links,
+    pos: Pos,
+    found: &mut Vec<InternalLink>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    if matches!(link_type, LinkType::Autolink | LinkType::Email)
+        || has_scheme(dest)
+        || dest.starts_with("//")
+    {
+        return dest.to_string();
+    }
+    let (target, anchor) = match dest.split_once('#') {
+        Some((t, a)) => (t, Some(a.to_string())),
+        None => (dest, None),
+    };
+    let record = |url: String, found: &mut Vec<InternalLink>| {
+        found.push(InternalLink {
+            pos,
+            raw: dest.to_string(),
+            url: url.clone(),
+            anchor: anchor.clone(),
+        });
+        let mut href = (links.href)(&url);
+        if let Some(a) = &anchor {
+            href.push('#');
+            href.push_str(a);
+        }
+        href
+    };
+    if target.is_empty() {
+        // `#anchor` on the same page: the page's own URL is not needed to check it.
+        found.push(InternalLink {
+            pos,
+            raw: dest.to_string(),
+            url: String::new(),
+            anchor: anchor.clone(),
+        });
+        return dest.to_string();
+    }
+    if target.starts_with('/') {
+        let has_extension = target
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains('.'));
+        let url = if target.ends_with('/') || has_extension {
+            target.to_string()
+        } else {
+            format!("{target}/")
+        };
+        return record(url, found);
+    }
+    if !target.ends_with(".md") {
+        return dest.to_string();
+    }
+    let file = join_relative(path, target);
+    match links.by_path.get(&file) {
+        Some(url) => record(url.clone(), found),
+        None => {
+            let (message, help) = match links.unpublished.get(&file) {
+                Some(why) => (
+                    format!("link to `{target}`, which is not published ({why})"),
+                    None,
+                ),
+                None => (
+                    format!("broken link: `{target}` does not exist"),
+                    crate::suggest::did_you_mean(&file, links.by_path.keys().map(String::as_str))
+                        .map(|h| h.replace("content/", "")),
+                ),
+            };
+            diags.push(Diagnostic::at(path, pos, message).with_help(help));
+            dest.to_string()
+        }
+    }
+}
+
+/// `content/case-studies/2008/a.md` + `../../hypotheses/x.md` = `content/hypotheses/x.md`.
+fn join_relative(from: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+/// Untrusted submissions keep their formatting but lose scripts, handlers, frames and
+/// `javascript:` links, whatever the site settings.
+fn sanitise(html: &str) -> String {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEANER
+        .get_or_init(|| {
+            let mut b = ammonia::Builder::default();
+            b.add_tags(["input", "section"])
+                .add_generic_attributes(["id", "class"])
+                .add_tag_attributes("a", ["aria-label"])
+                .add_tag_attributes("pre", ["data-lang"])
+                .add_tag_attributes("input", ["type", "checked", "disabled"])
+                .add_tag_attributes("th", ["style"])
+                .add_tag_attributes("td", ["style"])
+                .link_rel(Some("nofollow noopener noreferrer"));
+            b
+        })
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_body(body: &str, untrusted: bool) -> (Rendered, Vec<Diagnostic>) {
+        let by_path: HashMap<String, String> = [(
+            "content/hypotheses/x.md".to_string(),
+            "/hypotheses/x/".to_string(),
+        )]
+        .into();
+        let unpublished = HashMap::new();
+        let href = |p: &str| format!("/sub{p}");
+        let links = Links {
+            by_path: &by_path,
+            unpublished: &unpublished,
+            href: &href,
+        };
+        let text = format!("---\ntitle: t\n---\n{body}");
+        render(
+            "content/case-studies/a.md",
+            &text,
+            16,
+            &links,
+            &Highlighter::default(),
+            untrusted,
+        )
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let (r, _) = render_body("## Evidence of impact\n\n## Evidence of impact\n", false);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["evidence-of-impact", "evidence-of-impact-1"]);
+        assert!(r.html.contains("<h2 id=\"evidence-of-impact-1\">"));
+    }
+
+    #[test]
+    fn relative_and_root_links_are_rewritten_and_recorded() {
+        let (r, d) = render_body(
+            "[a](../hypotheses/x.md#why) [b](/themes/t) [c](https://x.org)\n",
+            false,
+        );
+        assert!(d.is_empty());
+        assert!(r.html.contains("href=\"/sub/hypotheses/x/#why\""));
+        assert!(r.html.contains("href=\"/sub/themes/t/\""));
+        assert!(r.html.contains("href=\"https://x.org\""));
+        assert_eq!(r.links.len(), 2);
+        assert_eq!(r.links[0].pos, Pos::new(4, 1));
+        assert_eq!(r.links[0].anchor.as_deref(), Some("why"));
+    }
+
+    #[test]
+    fn a_missing_file_is_a_broken_link_at_its_line() {
+        let (_, d) = render_body("text\n\nsee [x](../hypotheses/y.md)\n", false);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].pos, Some(Pos::new(6, 5)));
+        assert_eq!(
+            d[0].message,
+            "broken link: `../hypotheses/y.md` does not exist"
+        );
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let (r, _) = render_body("```rust\nfn main() {}\n```\n", false);
+        assert!(
+            r.html.contains(
+                "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"
+            ),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn untrusted_html_is_sanitised() {
+        let (r, _) = render_body(
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n\n[x](javascript:alert(1))\n",
+            true,
+        );
+        assert!(!r.html.contains("script"));
+        assert!(!r.html.contains("onclick"));
+        assert!(!r.html.contains("javascript:"));
+        assert!(r.html.contains("<p>hi</p>"));
+    }
+}

@@ -1,0 +1,613 @@
+//! The render stage: a flat list of typed page jobs, each rendered from the immutable site
+//! with Tera, in parallel.
+
+mod theme;
+mod view;
+
+pub use theme::Theme;
+pub use view::label;
+
+use crate::authorities::LaCode;
+use crate::content::Section;
+use crate::diagnostic::Diagnostic;
+use crate::facts::Facts;
+use crate::markdown::Rendered;
+use crate::routes;
+use crate::site::{DocId, Site};
+use crate::taxonomy::{GroupKind, Kind as TaxonomyKind, OutcomeKind, ThemeKind, Vocabulary};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+use view::{Card, LinkView, Pagination, Views};
+
+/// Items on one page of a listing.
+pub const PER_PAGE: usize = 50;
+
+/// The three vocabularies that have index and term pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taxonomy {
+    Themes,
+    Groups,
+    Outcomes,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 3] = [Taxonomy::Themes, Taxonomy::Groups, Taxonomy::Outcomes];
+
+    fn title(self) -> &'static str {
+        match self {
+            Taxonomy::Themes => "Themes",
+            Taxonomy::Groups => "Groups of children",
+            Taxonomy::Outcomes => "Outcomes",
+        }
+    }
+
+    fn intro(self) -> &'static str {
+        match self {
+            Taxonomy::Themes => "The programme's five themes: the lines of enquiry it followed.",
+            Taxonomy::Groups => "The groups of children more likely than others to fall behind.",
+            Taxonomy::Outcomes => "The five Every Child Matters outcomes.",
+        }
+    }
+
+    /// Each term's (name, description, URL path), in vocabulary order.
+    fn terms(self, site: &Site) -> Vec<TermInfo<'_>> {
+        fn infos<K: TaxonomyKind>(v: &Vocabulary<K>) -> Vec<TermInfo<'_>> {
+            v.terms()
+                .iter()
+                .map(|t| TermInfo {
+                    name: &t.name,
+                    description: t.description.as_deref(),
+                    url: routes::term(&t.slug),
+                    singular: K::SINGULAR,
+                    index_url: routes::taxonomy::<K>(),
+                })
+                .collect()
+        }
+        let tax = &site.taxonomies;
+        match self {
+            Taxonomy::Themes => infos::<ThemeKind>(&tax.themes),
+            Taxonomy::Groups => infos::<GroupKind>(&tax.groups),
+            Taxonomy::Outcomes => infos::<OutcomeKind>(&tax.outcomes),
+        }
+    }
+
+    fn lists(self, facts: &Facts) -> &[Vec<DocId>] {
+        match self {
+            Taxonomy::Themes => &facts.themes,
+            Taxonomy::Groups => &facts.groups,
+            Taxonomy::Outcomes => &facts.outcomes,
+        }
+    }
+
+    fn url(self) -> String {
+        match self {
+            Taxonomy::Themes => routes::taxonomy::<ThemeKind>(),
+            Taxonomy::Groups => routes::taxonomy::<GroupKind>(),
+            Taxonomy::Outcomes => routes::taxonomy::<OutcomeKind>(),
+        }
+    }
+}
+
+struct TermInfo<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    url: String,
+    singular: &'static str,
+    index_url: String,
+}
+
+/// One page to render.
+#[derive(Debug, Clone)]
+pub enum Job<'a> {
+    Home,
+    Document(DocId),
+    /// A page (1-based) of a section listing.
+    Section(Section, usize),
+    Taxonomy(Taxonomy),
+    /// Term index within its vocabulary, and page.
+    Term(Taxonomy, usize, usize),
+    Authorities,
+    Authority(&'a LaCode, usize),
+    NotFound,
+}
+
+fn pages(n: usize) -> usize {
+    n.div_ceil(PER_PAGE).max(1)
+}
+
+/// Every page of the site, in a fixed order.
+pub fn jobs<'a>(site: &Site, facts: &'a Facts) -> Vec<Job<'a>> {
+    let mut jobs = vec![Job::Home];
+    jobs.extend((0..site.docs.len()).map(Job::Document));
+    for section in Section::LISTED {
+        let n = facts.sections.get(&section).map_or(0, Vec::len);
+        jobs.extend((1..=pages(n)).map(|p| Job::Section(section, p)));
+    }
+    for tax in Taxonomy::ALL {
+        jobs.push(Job::Taxonomy(tax));
+        for (i, list) in tax.lists(facts).iter().enumerate() {
+            jobs.extend((1..=pages(list.len())).map(|p| Job::Term(tax, i, p)));
+        }
+    }
+    jobs.push(Job::Authorities);
+    for (code, list) in &facts.authorities {
+        jobs.extend((1..=pages(list.len())).map(|p| Job::Authority(code, p)));
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+impl Job<'_> {
+    /// The site path this job writes.
+    pub fn url(&self, site: &Site) -> String {
+        match self {
+            Job::Home => routes::home(),
+            Job::Document(id) => site.docs[*id].url.clone(),
+            Job::Section(s, p) => routes::paginated(&routes::section(*s), *p),
+            Job::Taxonomy(t) => t.url(),
+            Job::Term(t, i, p) => routes::paginated(&t.terms(site)[*i].url, *p),
+            Job::Authorities => routes::authorities(),
+            Job::Authority(code, p) => routes::paginated(&routes::authority(code), *p),
+            Job::NotFound => "/404.html".into(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    home: String,
+    stylesheet: String,
+    favicon: String,
+    feed: String,
+    nav: Vec<NavItem>,
+    footer: Vec<LinkView>,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: &'static str,
+    href: String,
+    /// `page` on the section's own page, `true` below it: aria-current's two meanings here.
+    current: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct PageMeta {
+    title: String,
+    canonical: String,
+    description: Option<String>,
+    breadcrumbs: Vec<LinkView>,
+}
+
+/// Everything the render stage needs besides the site itself.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    facts: &'a Facts,
+    bodies: &'a [Rendered],
+    home_html: &'a str,
+    tera: Tera,
+    asset_version: String,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        site: &'a Site,
+        facts: &'a Facts,
+        theme: &Theme,
+        bodies: &'a [Rendered],
+        home_html: &'a str,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // All at once: templates extend and call components of one another.
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|t| (t.name.as_str(), t.source.as_str())),
+        )
+        .map_err(|e| {
+            let text = error_chain(&e);
+            // Tera names the template it failed on; point at the file it came from.
+            let origin = theme
+                .templates
+                .iter()
+                .find(|t| {
+                    text.contains(&format!("{}:", t.name))
+                        || text.contains(&format!("'{}'", t.name))
+                })
+                .map_or("templates", |t| t.origin.as_str());
+            vec![Diagnostic::new(
+                origin,
+                None,
+                format!("template error: {text}"),
+            )]
+        })?;
+        let css = theme
+            .static_files
+            .get("css/ntg.css")
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        Ok(Renderer {
+            site,
+            facts,
+            bodies,
+            home_html,
+            tera,
+            asset_version: format!("{:08x}", fnv1a(css) as u32),
+        })
+    }
+
+    fn views(&self) -> Views<'a> {
+        Views {
+            site: self.site,
+            facts: self.facts,
+        }
+    }
+
+    fn site_view(&self, current: &str) -> SiteView<'a> {
+        let site = self.site;
+        let href = |p: &str| site.href(p);
+        let nav_targets: [(&'static str, String); 7] = [
+            ("Case studies", routes::section(Section::CaseStudies)),
+            ("Hypotheses", routes::section(Section::Hypotheses)),
+            ("Evidence", routes::section(Section::Evidence)),
+            ("Themes", Taxonomy::Themes.url()),
+            ("Groups", Taxonomy::Groups.url()),
+            ("Outcomes", Taxonomy::Outcomes.url()),
+            ("Local authorities", routes::authorities()),
+        ];
+        let nav = nav_targets
+            .into_iter()
+            .map(|(title, url)| {
+                let here = if current == url {
+                    Some("page")
+                } else {
+                    current.starts_with(&url).then_some("true")
+                };
+                NavItem {
+                    title,
+                    current: here,
+                    href: href(&url),
+                }
+            })
+            .collect();
+        let mut pages: Vec<&crate::content::Document> = site
+            .docs
+            .iter()
+            .filter(|d| d.section() == Section::Pages)
+            .collect();
+        pages.sort_by(|a, b| crate::facts::listing_order(a, b));
+        SiteView {
+            title: &site.config.title,
+            description: site.config.description.as_deref(),
+            language: &site.config.language,
+            home: href("/"),
+            stylesheet: format!("{}?v={}", href("/css/ntg.css"), self.asset_version),
+            favicon: href("/favicon.svg"),
+            feed: href("/atom.xml"),
+            nav,
+            footer: pages
+                .iter()
+                .map(|d| self.views().link(&d.common.title, &d.url))
+                .collect(),
+        }
+    }
+
+    /// Renders one job to (site path, HTML).
+    pub fn render(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+        let site = self.site;
+        let views = self.views();
+        let url = job.url(site);
+        let mut ctx = Context::new();
+        let home_crumb = || views.link("Home", "/");
+        let (template, title, description, crumbs): (
+            String,
+            String,
+            Option<String>,
+            Vec<LinkView>,
+        ) = match job {
+            Job::Home => {
+                #[derive(Serialize)]
+                struct SectionSummary {
+                    title: &'static str,
+                    href: String,
+                    count: usize,
+                }
+                let sections: Vec<SectionSummary> = Section::LISTED
+                    .iter()
+                    .map(|&s| SectionSummary {
+                        title: s.title(),
+                        href: site.href(&routes::section(s)),
+                        count: self.facts.sections.get(&s).map_or(0, Vec::len),
+                    })
+                    .collect();
+                let latest: Vec<Card> = self
+                    .facts
+                    .sections
+                    .get(&Section::CaseStudies)
+                    .into_iter()
+                    .flatten()
+                    .take(5)
+                    .map(|&id| views.card(id))
+                    .collect();
+                ctx.insert("intro", self.home_html);
+                ctx.insert("sections", &sections);
+                ctx.insert("latest", &latest);
+                ctx.insert("themes", &self.term_summaries(Taxonomy::Themes));
+                let title = site
+                    .home
+                    .as_ref()
+                    .and_then(|h| h.title.clone())
+                    .unwrap_or_else(|| site.config.title.clone());
+                (
+                    "home.html".into(),
+                    title,
+                    site.config.description.clone(),
+                    vec![],
+                )
+            }
+            Job::Document(id) => {
+                let d = &site.docs[*id];
+                let body = &self.bodies[*id];
+                ctx.insert("doc", &views.doc(*id, &body.html, &body.headings));
+                let section = d.section();
+                let template = format!(
+                    "{}.html",
+                    if section == Section::Pages {
+                        "page"
+                    } else {
+                        section.type_name()
+                    }
+                );
+                let mut crumbs = vec![home_crumb()];
+                if section != Section::Pages {
+                    crumbs.push(views.link(section.title(), &routes::section(section)));
+                }
+                (
+                    template,
+                    d.common.title.clone(),
+                    d.common.summary.clone(),
+                    crumbs,
+                )
+            }
+            Job::Section(section, page) => {
+                let list = self
+                    .facts
+                    .sections
+                    .get(section)
+                    .map_or(&[][..], Vec::as_slice);
+                self.insert_listing(&mut ctx, list, &routes::section(*section), *page);
+                ctx.insert("heading", section.title());
+                ctx.insert("intro", section_intro(*section));
+                (
+                    "list.html".into(),
+                    paged_title(section.title(), *page),
+                    Some(section_intro(*section).into()),
+                    vec![home_crumb()],
+                )
+            }
+            Job::Taxonomy(tax) => {
+                ctx.insert("heading", tax.title());
+                ctx.insert("intro", tax.intro());
+                ctx.insert("terms", &self.term_summaries(*tax));
+                (
+                    "taxonomy.html".into(),
+                    tax.title().into(),
+                    Some(tax.intro().into()),
+                    vec![home_crumb()],
+                )
+            }
+            Job::Term(tax, i, page) => {
+                let info = &tax.terms(site)[*i];
+                let list = &tax.lists(self.facts)[*i];
+                self.insert_listing(&mut ctx, list, &info.url, *page);
+                ctx.insert("heading", info.name);
+                ctx.insert("caption", &label(info.singular));
+                ctx.insert("intro", &info.description);
+                (
+                    "list.html".into(),
+                    paged_title(info.name, *page),
+                    info.description.map(str::to_string),
+                    vec![home_crumb(), views.link(tax.title(), &info.index_url)],
+                )
+            }
+            Job::Authorities => {
+                ctx.insert("regions", &self.regions());
+                let intro =
+                    "Local authorities with case studies or evidence in the digest, by region.";
+                ctx.insert("intro", intro);
+                (
+                    "authorities.html".into(),
+                    "Local authorities".into(),
+                    Some(intro.into()),
+                    vec![home_crumb()],
+                )
+            }
+            Job::Authority(code, page) => {
+                let la = site.authorities.get(code);
+                let list = &self.facts.authorities[*code];
+                self.insert_listing(&mut ctx, list, &routes::authority(code), *page);
+                ctx.insert("heading", &la.name);
+                ctx.insert("caption", &format!("Local authority, {}", la.region));
+                let intro = format!("Case studies and evidence from {} ({}).", la.name, la.code);
+                ctx.insert("intro", &intro);
+                (
+                    "list.html".into(),
+                    paged_title(&la.name, *page),
+                    Some(intro),
+                    vec![
+                        home_crumb(),
+                        views.link("Local authorities", &routes::authorities()),
+                    ],
+                )
+            }
+            Job::NotFound => ("404.html".into(), "Page not found".into(), None, vec![]),
+        };
+        ctx.insert("site", &self.site_view(&url));
+        ctx.insert(
+            "page",
+            &PageMeta {
+                title,
+                canonical: site.config.base_url.absolute(&url),
+                description,
+                breadcrumbs: crumbs,
+            },
+        );
+        let html = self.tera.render(&template, &ctx).map_err(|e| {
+            Diagnostic::new(
+                format!("templates/{template}"),
+                None,
+                format!("cannot render {url}: {}", error_chain(&e)),
+            )
+        })?;
+        Ok((url, html))
+    }
+
+    fn insert_listing(&self, ctx: &mut Context, list: &[DocId], first: &str, page: usize) {
+        let views = self.views();
+        let items: Vec<Card> = list
+            .iter()
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .map(|&id| views.card(id))
+            .collect();
+        ctx.insert("items", &items);
+        ctx.insert("total", &list.len());
+        ctx.insert("first_item", &((page - 1) * PER_PAGE + 1));
+        ctx.insert(
+            "pagination",
+            &Pagination::new(self.site, first, page, pages(list.len())),
+        );
+    }
+
+    fn term_summaries(&self, tax: Taxonomy) -> Vec<TermSummary> {
+        let lists = tax.lists(self.facts);
+        tax.terms(self.site)
+            .iter()
+            .zip(lists)
+            .map(|(t, list)| TermSummary {
+                name: t.name.to_string(),
+                href: self.site.href(&t.url),
+                description: t.description.map(str::to_string),
+                count: list.len(),
+            })
+            .collect()
+    }
+
+    fn regions(&self) -> Vec<RegionView> {
+        let mut regions: Vec<RegionView> = Vec::new();
+        let mut las: Vec<(&str, &str, &LaCode, usize)> = self
+            .facts
+            .authorities
+            .iter()
+            .map(|(code, list)| {
+                let la = self.site.authorities.get(code);
+                (la.region.as_str(), la.name.as_str(), code, list.len())
+            })
+            .collect();
+        las.sort();
+        for (region, name, code, count) in las {
+            if regions.last().is_none_or(|r| r.name != region) {
+                regions.push(RegionView {
+                    name: region.to_string(),
+                    authorities: Vec::new(),
+                });
+            }
+            regions
+                .last_mut()
+                .expect("pushed above")
+                .authorities
+                .push(AuthorityView {
+                    name: name.to_string(),
+                    code: code.to_string(),
+                    href: self.site.href(&routes::authority(code)),
+                    count,
+                });
+        }
+        regions
+    }
+
+    /// Renders every job in parallel; the result is in job order whatever the scheduling.
+    pub fn render_all(&self, jobs: &[Job]) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+        let results: Vec<Result<(String, String), Diagnostic>> =
+            jobs.par_iter().map(|j| self.render(j)).collect();
+        let mut pages = Vec::with_capacity(results.len());
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(p) => pages.push(p),
+                Err(d) => diags.push(d),
+            }
+        }
+        (pages, diags)
+    }
+}
+
+#[derive(Serialize)]
+struct TermSummary {
+    name: String,
+    href: String,
+    description: Option<String>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct RegionView {
+    name: String,
+    authorities: Vec<AuthorityView>,
+}
+
+#[derive(Serialize)]
+struct AuthorityView {
+    name: String,
+    code: String,
+    href: String,
+    count: usize,
+}
+
+fn paged_title(title: &str, page: usize) -> String {
+    if page > 1 {
+        format!("{title} (page {page})")
+    } else {
+        title.to_string()
+    }
+}
+
+fn section_intro(section: Section) -> &'static str {
+    match section {
+        Section::CaseStudies => {
+            "Accounts of local practice that set out to narrow the gap, with the evidence behind each."
+        }
+        Section::Hypotheses => {
+            "Statements about what works that councils reality-check against their own practice."
+        }
+        Section::Evidence => {
+            "Submissions to the programme's call for evidence that have been reviewed and accepted."
+        }
+        Section::Pages => "",
+    }
+}
+
+/// Tera nests the cause of a render error; a person needs all of it.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        s.push_str(": ");
+        s.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    s
+}
+
+/// A small stable hash for cache-busting asset URLs: same bytes, same URL, every build.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

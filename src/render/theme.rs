@@ -1,0 +1,125 @@
+//! Templates and static files: the built-in default theme carried inside the binary, then a
+//! theme folder named in site.yaml, then the site's own `templates/` and `static/`, each
+//! layer overriding files of the same name in the one before.
+
+use crate::diagnostic::{Diagnostic, display_path};
+use std::collections::BTreeMap;
+use std::path::Path;
+use walkdir::WalkDir;
+
+macro_rules! embedded {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $dir, "/", $name)))),*]
+    };
+}
+
+const BUILTIN_TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
+    "base.html", "home.html", "case-study.html", "hypothesis.html", "evidence.html",
+    "page.html", "list.html", "taxonomy.html", "authorities.html", "404.html",
+    "partials/cards.html", "partials/pagination.html", "partials/tags.html",
+);
+
+const BUILTIN_STATIC: &[(&str, &[u8])] = embedded!("static": "css/ntg.css", "favicon.svg");
+
+/// A template's name, its source, and where it came from (for error messages).
+pub struct Template {
+    pub name: String,
+    pub source: String,
+    pub origin: String,
+}
+
+pub struct Theme {
+    pub templates: Vec<Template>,
+    /// Output path (`css/ntg.css`) to bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Layers the built-in theme, the named theme (if any) and the site's own files.
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: BTreeMap<String, Template> = BTreeMap::new();
+        let mut static_files = BTreeMap::new();
+        let mut diags = Vec::new();
+        for (name, bytes) in BUILTIN_TEMPLATES {
+            let source = String::from_utf8(bytes.to_vec()).expect("built-in templates are UTF-8");
+            templates.insert(
+                name.to_string(),
+                Template {
+                    name: name.to_string(),
+                    source,
+                    origin: format!("(built-in theme)/templates/{name}"),
+                },
+            );
+        }
+        for (name, bytes) in BUILTIN_STATIC {
+            static_files.insert(name.to_string(), bytes.to_vec());
+        }
+        let mut layers = Vec::new();
+        if let Some(t) = theme {
+            let dir = root.join("themes").join(t);
+            if !dir.is_dir() {
+                return Err(vec![Diagnostic::new(
+                    "site.yaml",
+                    None,
+                    format!("theme `{t}` not found: there is no folder themes/{t}/"),
+                )]);
+            }
+            layers.push(dir);
+        }
+        layers.push(root.to_path_buf());
+        for layer in layers {
+            for (rel, abs) in files_under(&layer.join("templates")) {
+                match std::fs::read_to_string(&abs) {
+                    Ok(source) => {
+                        templates.insert(
+                            rel.clone(),
+                            Template {
+                                name: rel,
+                                source,
+                                origin: display_path(root, &abs),
+                            },
+                        );
+                    }
+                    Err(e) => diags.push(Diagnostic::new(
+                        display_path(root, &abs),
+                        None,
+                        format!("cannot read template: {e}"),
+                    )),
+                }
+            }
+            for (rel, abs) in files_under(&layer.join("static")) {
+                match std::fs::read(&abs) {
+                    Ok(bytes) => {
+                        static_files.insert(rel, bytes);
+                    }
+                    Err(e) => diags.push(Diagnostic::new(
+                        display_path(root, &abs),
+                        None,
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Theme {
+            templates: templates.into_values().collect(),
+            static_files,
+        })
+    }
+}
+
+/// Files below `dir` as (`a/b.css`, absolute path), sorted; none if `dir` does not exist.
+fn files_under(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (display_path(dir, e.path()), e.path().to_path_buf()))
+        .collect()
+}

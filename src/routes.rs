@@ -1,0 +1,82 @@
+//! Every address the build generates, in one place, so that pages, links, the sitemap and
+//! the check for free pages that would take a generated URL all agree.
+
+use crate::authorities::LaCode;
+use crate::content::Section;
+use crate::taxonomy::{Kind, TermSlug};
+
+/// First path segments that belong to generated pages; a free page may not use them.
+pub const GENERATED_SECTIONS: &[&str] = &[
+    "case-studies",
+    "hypotheses",
+    "evidence",
+    "themes",
+    "groups",
+    "outcomes",
+    "local-authorities",
+    "indicators",
+    "evidence-map",
+    "search",
+    "data",
+    "static",
+];
+
+/// Files at the site root that the build writes.
+pub const GENERATED_FILES: &[&str] = &["/sitemap.xml", "/atom.xml", "/robots.txt", "/404.html"];
+
+pub fn home() -> String {
+    "/".into()
+}
+
+/// Page `n` (1-based) of a paginated listing whose first page is `first`.
+pub fn paginated(first: &str, n: usize) -> String {
+    if n <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{n}/")
+    }
+}
+
+pub fn section(section: Section) -> String {
+    section.url()
+}
+
+pub fn taxonomy<K: Kind>() -> String {
+    format!("/{}/", K::KEY)
+}
+
+pub fn term<K: Kind>(slug: &TermSlug<K>) -> String {
+    format!("/{}/{}/", K::KEY, slug)
+}
+
+pub fn authorities() -> String {
+    "/local-authorities/".into()
+}
+
+pub fn authority(code: &LaCode) -> String {
+    format!("/local-authorities/{code}/")
+}
+
+/// The output file for a URL path: `/a/b/` is `a/b/index.html`, `/atom.xml` is `atom.xml`.
+pub fn output_file(url: &str) -> String {
+    let rel = url.trim_start_matches('/');
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/themes/x/"), "themes/x/index.html");
+        assert_eq!(output_file("/atom.xml"), "atom.xml");
+        assert_eq!(paginated("/case-studies/", 1), "/case-studies/");
+        assert_eq!(paginated("/case-studies/", 3), "/case-studies/page/3/");
+    }
+}
