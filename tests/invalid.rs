@@ -1,0 +1,82 @@
+//! Each folder of tests/fixtures/invalid/ is a kind of bad input. Its `files/` are laid over a
+//! copy of the valid fixture (a `delete` file lists paths to remove first), `ntg check` runs on
+//! the result, and its report must equal `expected.txt` exactly, with exit status 1.
+
+mod common;
+
+use common::{copy_tree, fixtures, ntg, stderr};
+
+fn run_case(name: &str) {
+    let case = fixtures().join("invalid").join(name);
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("valid"), site.path());
+    if let Ok(list) = std::fs::read_to_string(case.join("delete")) {
+        for rel in list.lines().filter(|l| !l.trim().is_empty()) {
+            std::fs::remove_file(site.path().join(rel.trim())).unwrap_or_else(|e| panic!("{name}: delete {rel}: {e}"));
+        }
+    }
+    if case.join("files").is_dir() {
+        copy_tree(&case.join("files"), site.path());
+    }
+    let root = site.path().to_str().unwrap();
+    let out = ntg(&["check", "--root", root]);
+    let report = stderr(&out);
+    assert!(!report.contains("panicked"), "{name}: ntg panicked:\n{report}");
+    let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap_or_else(|e| panic!("{name}: expected.txt: {e}"));
+    assert_eq!(report, expected, "{name}: diagnostics differ");
+    assert_eq!(out.status.code(), Some(1), "{name}: exit status");
+
+    // The same errors as a build: it fails, reports the same, and writes nothing.
+    let public = site.path().join("public");
+    let build = ntg(&["build", "--root", root]);
+    assert_eq!(build.status.code(), Some(1), "{name}: build exit status");
+    assert!(stderr(&build).starts_with(&expected), "{name}: build reports differ");
+    assert!(!public.exists(), "{name}: a failed build wrote output");
+}
+
+#[test]
+fn every_invalid_fixture_reports_exactly_its_errors() {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures().join("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "expected a fixture per kind of bad input, found {names:?}");
+    for name in names {
+        run_case(&name);
+    }
+}
+
+#[test]
+fn json_format_carries_file_line_and_help() {
+    let case = fixtures().join("invalid/unknown-slug");
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("valid"), site.path());
+    copy_tree(&case.join("files"), site.path());
+    let out = ntg(&["check", "--root", site.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let first = &diags.as_array().expect("an array")[0];
+    assert!(first["path"].as_str().unwrap().starts_with("content/"));
+    assert!(first["pos"]["line"].as_u64().unwrap() > 1);
+    assert!(first["help"].as_str().unwrap().starts_with("did you mean"));
+}
+
+#[test]
+fn github_format_is_one_annotation_per_error() {
+    let case = fixtures().join("invalid/unknown-slug");
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("valid"), site.path());
+    copy_tree(&case.join("files"), site.path());
+    let out = ntg(&["check", "--root", site.path().to_str().unwrap(), "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.is_empty());
+    assert!(text.lines().all(|l| l.starts_with("::error file=content/") && l.contains(",line=")), "{text}");
+}
+
+#[test]
+fn a_wrong_command_line_exits_2() {
+    assert_eq!(ntg(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(ntg(&["new", "essay", "Title"]).status.code(), Some(2));
+}
