@@ -8,7 +8,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn build(site: &Path, out: &Path, extra: &[&str]) {
-    let mut args = vec!["build", "--root", site.to_str().unwrap(), "--output", out.to_str().unwrap()];
+    let mut args = vec![
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let o = ntg(&args);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
@@ -27,13 +33,19 @@ fn page(out: &Path, rel: &str) -> String {
 
 /// All href values of a page.
 fn hrefs(html: &str) -> Vec<String> {
-    html.split("href=\"").skip(1).map(|s| s[..s.find('"').unwrap()].replace("&amp;", "&")).collect()
+    html.split("href=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].replace("&amp;", "&"))
+        .collect()
 }
 
 #[test]
 fn writes_every_page_at_its_address() {
     let out = built_fixture(&[]);
-    let files: BTreeSet<String> = snapshot(&out.path().join("public")).into_iter().map(|(p, _)| p).collect();
+    let files: BTreeSet<String> = snapshot(&out.path().join("public"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
     for expected in [
         "index.html",
         "404.html",
@@ -64,7 +76,10 @@ fn writes_every_page_at_its_address() {
         "local-authorities/E08000025/index.html",
         "local-authorities/E09000012/index.html",
     ] {
-        assert!(files.contains(expected), "missing {expected}; have {files:#?}");
+        assert!(
+            files.contains(expected),
+            "missing {expected}; have {files:#?}"
+        );
     }
     // Drafts and submissions that are not accepted are not published.
     assert!(!files.contains("case-studies/unfinished/index.html"));
@@ -87,10 +102,19 @@ fn every_internal_link_resolves_to_a_written_file() {
             if href.starts_with("https://") || href.starts_with('#') {
                 continue;
             }
-            let path = href.strip_prefix("/digest/").unwrap_or_else(|| panic!("{rel}: href {href} is not under the base path"));
+            let path = href
+                .strip_prefix("/digest/")
+                .unwrap_or_else(|| panic!("{rel}: href {href} is not under the base path"));
             let path = path.split(['#', '?']).next().unwrap();
-            let target = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
-            assert!(files.contains(&target), "{rel} links to {href}, which was not written");
+            let target = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
+            assert!(
+                files.contains(&target),
+                "{rel} links to {href}, which was not written"
+            );
         }
     }
 }
@@ -104,7 +128,10 @@ fn markdown_features_render() {
     assert!(html.contains("<table>"));
     assert!(html.contains("footnote"));
     assert!(html.contains("type=\"checkbox\""));
-    assert!(html.contains("<span class=\"hl-"), "code is highlighted with classes");
+    assert!(
+        html.contains("<span class=\"hl-"),
+        "code is highlighted with classes"
+    );
     assert!(html.contains("id=\"what-they-did\"") && html.contains("id=\"what-they-did-1\""));
     assert!(html.contains("href=\"#what-they-did-1\""));
 }
@@ -122,10 +149,17 @@ fn pages_link_both_ways() {
         // Back to the submission it was written up from.
         "/digest/evidence/reading-charity/",
     ] {
-        assert!(hrefs(&case).iter().any(|h| h == link), "case study lacks a link to {link}");
+        assert!(
+            hrefs(&case).iter().any(|h| h == link),
+            "case study lacks a link to {link}"
+        );
     }
     let submission = page(out.path(), "evidence/reading-charity/index.html");
-    assert!(hrefs(&submission).iter().any(|h| h == "/digest/case-studies/leeds-family-reading/"));
+    assert!(
+        hrefs(&submission)
+            .iter()
+            .any(|h| h == "/digest/case-studies/leeds-family-reading/")
+    );
     assert!(submission.contains("Invited to give evidence at the hearing"));
 }
 
@@ -133,13 +167,17 @@ fn pages_link_both_ways() {
 fn hypothesis_lists_its_case_studies_and_counts_authorities() {
     let out = built_fixture(&[]);
     let html = page(out.path(), "hypotheses/family-learning/index.html");
-    let supporting = &html[html.find("<h3>Supporting</h3>").unwrap()..html.find("<h3>Challenging</h3>").unwrap()];
+    let supporting = &html
+        [html.find("<h3>Supporting</h3>").unwrap()..html.find("<h3>Challenging</h3>").unwrap()];
     assert!(supporting.contains("/digest/case-studies/leeds-family-reading/"));
     assert!(!supporting.contains("hackney"));
     let challenging = &html[html.find("<h3>Challenging</h3>").unwrap()..];
     assert!(challenging.contains("/digest/case-studies/hackney-young-carers/"));
     // Leeds, plus Hackney and Birmingham.
-    assert!(html.contains("from 3 different local authorities"), "{html}");
+    assert!(
+        html.contains("from 3 different local authorities"),
+        "{html}"
+    );
     let lead = page(out.path(), "hypotheses/lead-member/index.html");
     assert!(lead.contains("from 2 different local authorities"));
 }
@@ -148,7 +186,12 @@ fn hypothesis_lists_its_case_studies_and_counts_authorities() {
 fn term_and_authority_pages_list_their_documents() {
     let out = built_fixture(&[]);
     let theme = page(out.path(), "themes/engaging-parents/index.html");
-    for doc in ["leeds-family-reading", "hackney-young-carers", "family-learning", "reading-charity"] {
+    for doc in [
+        "leeds-family-reading",
+        "hackney-young-carers",
+        "family-learning",
+        "reading-charity",
+    ] {
         assert!(theme.contains(doc), "theme page lacks {doc}");
     }
     assert!(!theme.contains("unfinished"), "drafts are not listed");
@@ -158,7 +201,11 @@ fn term_and_authority_pages_list_their_documents() {
     assert!(leeds.contains("leeds-family-reading") && leeds.contains("reading-charity"));
     assert!(!leeds.contains("hackney"));
     let index = page(out.path(), "local-authorities/index.html");
-    assert!(index.contains("Yorkshire and The Humber") && index.contains("West Midlands") && index.contains("London"));
+    assert!(
+        index.contains("Yorkshire and The Humber")
+            && index.contains("West Midlands")
+            && index.contains("London")
+    );
 }
 
 #[test]
@@ -175,12 +222,20 @@ fn untrusted_submissions_are_sanitised() {
 #[test]
 fn drafts_and_all_evidence_can_be_opted_in() {
     let out = built_fixture(&["--drafts"]);
-    assert!(out.path().join("public/case-studies/unfinished/index.html").is_file());
+    assert!(
+        out.path()
+            .join("public/case-studies/unfinished/index.html")
+            .is_file()
+    );
 
     let site = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("valid"), site.path());
     let yaml = std::fs::read_to_string(site.path().join("site.yaml")).unwrap();
-    std::fs::write(site.path().join("site.yaml"), yaml + "publish_all_evidence: true\n").unwrap();
+    std::fs::write(
+        site.path().join("site.yaml"),
+        yaml + "publish_all_evidence: true\n",
+    )
+    .unwrap();
     let public = site.path().join("public");
     build(site.path(), &public, &[]);
     let html = std::fs::read_to_string(public.join("evidence/pending/index.html")).unwrap();
@@ -191,7 +246,10 @@ fn drafts_and_all_evidence_can_be_opted_in() {
 fn two_builds_are_byte_identical() {
     let a = built_fixture(&[]);
     let b = built_fixture(&[]);
-    let (sa, sb) = (snapshot(&a.path().join("public")), snapshot(&b.path().join("public")));
+    let (sa, sb) = (
+        snapshot(&a.path().join("public")),
+        snapshot(&b.path().join("public")),
+    );
     assert_eq!(sa.len(), sb.len());
     for ((pa, ba), (pb, bb)) in sa.iter().zip(&sb) {
         assert_eq!(pa, pb);
@@ -214,8 +272,17 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     .unwrap();
     let o = ntg(&["build", "--root", site.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("content/hypotheses/broken.md:4:10: error: unknown theme `no-such-theme`"), "{}", stderr(&o));
-    assert_eq!(snapshot(&public), before, "public/ changed after a failed build");
+    assert!(
+        stderr(&o)
+            .contains("content/hypotheses/broken.md:4:10: error: unknown theme `no-such-theme`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        snapshot(&public),
+        before,
+        "public/ changed after a failed build"
+    );
     // Nothing is left behind beside it either.
     let leftovers: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
@@ -233,7 +300,10 @@ fn a_rebuild_replaces_the_output_whole() {
     std::fs::create_dir_all(public.join("stale")).unwrap();
     std::fs::write(public.join("stale/index.html"), "old").unwrap();
     build(site.path(), &public, &[]);
-    assert!(!public.join("stale").exists(), "files of an old build survive");
+    assert!(
+        !public.join("stale").exists(),
+        "files of an old build survive"
+    );
     assert!(public.join("index.html").is_file());
 }
 
@@ -243,7 +313,12 @@ fn base_url_override_moves_every_link() {
     let html = page(out.path(), "case-studies/leeds-family-reading/index.html");
     assert!(html.contains("<link rel=\"canonical\" href=\"https://council.example/practice/case-studies/leeds-family-reading/\">"));
     for href in hrefs(&html) {
-        assert!(href.starts_with("/practice/") || href.starts_with("https://council.example/practice/") || href.starts_with('#'), "{href}");
+        assert!(
+            href.starts_with("/practice/")
+                || href.starts_with("https://council.example/practice/")
+                || href.starts_with('#'),
+            "{href}"
+        );
     }
 }
 
@@ -263,7 +338,10 @@ fn site_templates_and_static_files_override_the_theme() {
     build(site.path(), &public, &[]);
     let about = std::fs::read_to_string(public.join("about/index.html")).unwrap();
     assert!(about.contains("<p class=\"custom\">About this fixture</p>"));
-    assert_eq!(std::fs::read_to_string(public.join("logo.txt")).unwrap(), "logo");
+    assert_eq!(
+        std::fs::read_to_string(public.join("logo.txt")).unwrap(),
+        "logo"
+    );
 }
 
 #[test]
@@ -274,7 +352,11 @@ fn a_broken_site_template_is_reported_with_its_file() {
     std::fs::write(site.path().join("templates/page.html"), "{% if %}").unwrap();
     let o = ntg(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).starts_with("templates/page.html: error: template error"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("templates/page.html: error: template error"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -283,9 +365,21 @@ fn new_writes_a_draft_that_checks_clean() {
     copy_tree(&fixtures().join("valid"), site.path());
     let root = site.path().to_str().unwrap();
     for (kind, title, file) in [
-        ("case-study", "Bradford: family learning", "content/case-studies/bradford-family-learning.md"),
-        ("hypothesis", "Mentors help", "content/hypotheses/mentors-help.md"),
-        ("evidence", "A submission", "content/evidence/a-submission.md"),
+        (
+            "case-study",
+            "Bradford: family learning",
+            "content/case-studies/bradford-family-learning.md",
+        ),
+        (
+            "hypothesis",
+            "Mentors help",
+            "content/hypotheses/mentors-help.md",
+        ),
+        (
+            "evidence",
+            "A submission",
+            "content/evidence/a-submission.md",
+        ),
     ] {
         let o = ntg(&["new", kind, title, "--root", root]);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -293,7 +387,16 @@ fn new_writes_a_draft_that_checks_clean() {
         assert!(text.contains("draft: true"));
     }
     let o = ntg(&["check", "--root", root, "--drafts"]);
-    assert!(o.status.success(), "new documents do not check clean:\n{}", stderr(&o));
+    assert!(
+        o.status.success(),
+        "new documents do not check clean:\n{}",
+        stderr(&o)
+    );
     // Never over an existing file.
-    assert_eq!(ntg(&["new", "hypothesis", "Mentors help", "--root", root]).status.code(), Some(1));
+    assert_eq!(
+        ntg(&["new", "hypothesis", "Mentors help", "--root", root])
+            .status
+            .code(),
+        Some(1)
+    );
 }

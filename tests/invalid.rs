@@ -12,7 +12,8 @@ fn run_case(name: &str) {
     copy_tree(&fixtures().join("valid"), site.path());
     if let Ok(list) = std::fs::read_to_string(case.join("delete")) {
         for rel in list.lines().filter(|l| !l.trim().is_empty()) {
-            std::fs::remove_file(site.path().join(rel.trim())).unwrap_or_else(|e| panic!("{name}: delete {rel}: {e}"));
+            std::fs::remove_file(site.path().join(rel.trim()))
+                .unwrap_or_else(|e| panic!("{name}: delete {rel}: {e}"));
         }
     }
     if case.join("files").is_dir() {
@@ -21,8 +22,12 @@ fn run_case(name: &str) {
     let root = site.path().to_str().unwrap();
     let out = ntg(&["check", "--root", root]);
     let report = stderr(&out);
-    assert!(!report.contains("panicked"), "{name}: ntg panicked:\n{report}");
-    let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap_or_else(|e| panic!("{name}: expected.txt: {e}"));
+    assert!(
+        !report.contains("panicked"),
+        "{name}: ntg panicked:\n{report}"
+    );
+    let expected = std::fs::read_to_string(case.join("expected.txt"))
+        .unwrap_or_else(|e| panic!("{name}: expected.txt: {e}"));
     assert_eq!(report, expected, "{name}: diagnostics differ");
     assert_eq!(out.status.code(), Some(1), "{name}: exit status");
 
@@ -30,7 +35,10 @@ fn run_case(name: &str) {
     let public = site.path().join("public");
     let build = ntg(&["build", "--root", root]);
     assert_eq!(build.status.code(), Some(1), "{name}: build exit status");
-    assert!(stderr(&build).starts_with(&expected), "{name}: build reports differ");
+    assert!(
+        stderr(&build).starts_with(&expected),
+        "{name}: build reports differ"
+    );
     assert!(!public.exists(), "{name}: a failed build wrote output");
 }
 
@@ -41,7 +49,10 @@ fn every_invalid_fixture_reports_exactly_its_errors() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert!(names.len() >= 10, "expected a fixture per kind of bad input, found {names:?}");
+    assert!(
+        names.len() >= 10,
+        "expected a fixture per kind of bad input, found {names:?}"
+    );
     for name in names {
         run_case(&name);
     }
@@ -53,7 +64,13 @@ fn json_format_carries_file_line_and_help() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("valid"), site.path());
     copy_tree(&case.join("files"), site.path());
-    let out = ntg(&["check", "--root", site.path().to_str().unwrap(), "--format", "json"]);
+    let out = ntg(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let diags: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     let first = &diags.as_array().expect("an array")[0];
@@ -68,11 +85,21 @@ fn github_format_is_one_annotation_per_error() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("valid"), site.path());
     copy_tree(&case.join("files"), site.path());
-    let out = ntg(&["check", "--root", site.path().to_str().unwrap(), "--format", "github"]);
+    let out = ntg(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--format",
+        "github",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.is_empty());
-    assert!(text.lines().all(|l| l.starts_with("::error file=content/") && l.contains(",line=")), "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("::error file=content/") && l.contains(",line=")),
+        "{text}"
+    );
 }
 
 #[test]

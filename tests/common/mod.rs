@@ -46,7 +46,12 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .map(|e| e.expect("readable"))
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect();

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of ntg. On a fresh machine it first installs what the tests need:
+# Java (for the Nu Html Checker), Chromium (browser tests) and the npm packages in tests/node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]} from Debian's packages"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; Debian's is used.
+if [ ! -f tests/node/node_modules/.package-lock.json ] || [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then
+  npm ci --prefix tests/node --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+echo "== formatting and lints"
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+
+echo "== unit, fixture and end-to-end tests"
+cargo test --quiet
+
+echo "== the digest's HTML, CSS and SVG against the Nu Html Checker"
+site=$(mktemp -d)
+trap 'rm -rf "$site"' EXIT
+cargo run --quiet -- build --output "$site/public"
+java -jar tests/node/node_modules/vnu-jar/build/dist/vnu.jar \
+  --errors-only --also-check-css --also-check-svg --skip-non-html "$site/public"
+echo "no errors"
+
+echo "== browser tests in headless Chromium"
+NTG_SITE="$site/public" node --test tests/node/

@@ -1,0 +1,107 @@
+//! What the build writes for the repository's own digest, judged by parsers we did not write:
+//! the Atom feed by atom_syndication, the sitemap by roxmltree. (HTML, CSS and SVG are judged
+//! by the Nu Html Checker in scripts/conformance.sh, which needs Java.)
+
+mod common;
+
+use common::{ntg, snapshot, stderr};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn build_digest() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let o = ntg(&[
+        "build",
+        "--root",
+        root,
+        "--output",
+        out.path().join("public").to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.success(),
+        "the repository's digest does not build:\n{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    out
+}
+
+fn base_url(root: &Path) -> String {
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let line = yaml.lines().find(|l| l.starts_with("base_url:")).unwrap();
+    line["base_url:".len()..]
+        .trim()
+        .trim_matches('"')
+        .trim_end_matches('/')
+        .to_string()
+}
+
+#[test]
+fn atom_feed_is_valid_and_lists_case_studies() {
+    let out = build_digest();
+    let xml = std::fs::read(out.path().join("public/atom.xml")).unwrap();
+    let feed = atom_syndication::Feed::read_from(&xml[..]).expect("atom.xml parses as Atom");
+    let base = base_url(Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert!(feed.title().contains("case studies"));
+    assert!(!feed.entries().is_empty());
+    let case_studies = std::fs::read_dir(out.path().join("public/case-studies"))
+        .unwrap()
+        .filter(|e| {
+            let e = e.as_ref().unwrap();
+            e.file_type().unwrap().is_dir() && e.file_name() != "page"
+        });
+    assert_eq!(feed.entries().len(), case_studies.count().min(50));
+    for e in feed.entries() {
+        assert!(
+            e.id().starts_with(&format!("{base}/case-studies/")),
+            "{}",
+            e.id()
+        );
+        assert_eq!(e.links()[0].href(), e.id());
+        assert!(e.summary().is_some());
+    }
+    // Newest first.
+    let dates: Vec<_> = feed.entries().iter().map(|e| *e.updated()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[test]
+fn sitemap_lists_every_page_on_the_base_url() {
+    let out = build_digest();
+    let public = out.path().join("public");
+    let base = base_url(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let xml = std::fs::read_to_string(public.join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("sitemap.xml is XML");
+    assert_eq!(doc.root_element().tag_name().name(), "urlset");
+    assert_eq!(
+        doc.root_element().tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let listed: BTreeSet<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    let pages: BTreeSet<String> = snapshot(&public)
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| format!("{base}/{}", p.trim_end_matches("index.html")))
+        .collect();
+    assert_eq!(listed, pages, "sitemap and written pages differ");
+}
+
+#[test]
+fn robots_points_at_the_sitemap() {
+    let out = build_digest();
+    let base = base_url(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let robots = std::fs::read_to_string(out.path().join("public/robots.txt")).unwrap();
+    assert!(robots.contains(&format!("Sitemap: {base}/sitemap.xml")));
+}
+
+#[test]
+fn the_digest_checks_clean() {
+    let o = ntg(&["check", "--root", env!("CARGO_MANIFEST_DIR")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -1,0 +1,107 @@
+// Accessibility of the built digest in real headless Chromium: axe-core's WCAG 2.2 A and AA
+// rules on one page of every template, plus what axe cannot see: the skip link is the first
+// thing a keyboard reaches, pages reflow at 320 CSS pixels, and print hides navigation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { serve } from './serve.mjs';
+import { launch } from './browser.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SITE = process.env.NTG_SITE;
+if (!SITE) throw new Error('set NTG_SITE to a built digest (scripts/test.sh does)');
+
+// One page of each template the theme has.
+function samplePages() {
+  const first = (dir) => {
+    const entries = fs.readdirSync(path.join(SITE, dir), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && e.name !== 'page').map((e) => e.name).sort();
+    assert.ok(entries.length > 0, `no pages under ${dir}`);
+    return `/${dir}/${entries[0]}/`;
+  };
+  return ['/', '/case-studies/', first('case-studies'), '/hypotheses/', first('hypotheses'),
+    '/evidence/', first('evidence'), '/themes/', first('themes'), '/groups/', first('groups'),
+    '/outcomes/', first('outcomes'), '/local-authorities/', first('local-authorities'),
+    '/about/', '/accessibility/', '/404.html'];
+}
+
+let server;
+let browser;
+before(async () => {
+  server = await serve(path.resolve(SITE));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('every template passes axe-core WCAG 2.2 AA', async () => {
+  const page = await browser.newPage();
+  const failures = [];
+  for (const p of samplePages()) {
+    const res = await page.goto(server.url + p);
+    assert.equal(res.status(), p === '/404.html' ? 200 : 200, p);
+    await page.addScriptTag({ content: AXE });
+    const result = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    }));
+    for (const v of result.violations) {
+      failures.push(`${p}: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+    }
+  }
+  await page.close();
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+test('the first Tab reaches a visible skip link to the main content', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + samplePages()[2]);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement;
+    const box = el.getBoundingClientRect();
+    return { text: el.textContent, href: el.getAttribute('href'), visible: box.left >= 0 && box.width > 0 };
+  });
+  assert.equal(focused.text, 'Skip to main content');
+  assert.equal(focused.href, '#main-content');
+  assert.ok(focused.visible, 'skip link is on screen when focused');
+  await page.keyboard.press('Enter');
+  assert.ok(await page.evaluate(() => document.getElementById('main-content') !== null));
+  await page.close();
+});
+
+test('pages reflow at 320 CSS pixels without horizontal scrolling', async () => {
+  const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
+  for (const p of samplePages()) {
+    await page.goto(server.url + p);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${p} scrolls sideways by ${overflow}px at 320px wide`);
+  }
+  await page.close();
+});
+
+test('print hides navigation and keeps the content', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + samplePages()[2]);
+  await page.emulateMedia({ media: 'print' });
+  const shown = await page.evaluate(() => ({
+    nav: getComputedStyle(document.querySelector('.site-nav')).display,
+    main: getComputedStyle(document.querySelector('main')).display,
+  }));
+  assert.equal(shown.nav, 'none');
+  assert.notEqual(shown.main, 'none');
+  await page.close();
+});
+
+test('pages make no request outside the site', async () => {
+  const page = await browser.newPage();
+  const outside = [];
+  page.on('request', (r) => { if (!r.url().startsWith(server.url)) outside.push(r.url()); });
+  for (const p of samplePages()) await page.goto(server.url + p, { waitUntil: 'networkidle' });
+  assert.deepEqual(outside, []);
+  await page.close();
+});
