@@ -98,7 +98,7 @@ impl Authorities {
                     diags.push(Diagnostic::new(
                         &file.rel,
                         pos,
-                        format!("malformed row: {e}"),
+                        format!("malformed row: {}", csv_message(&e)),
                     ));
                     continue;
                 }
@@ -128,6 +128,21 @@ impl Authorities {
         } else {
             Err(diags)
         }
+    }
+}
+
+/// A CSV error in words, without the csv crate's own position (diagnostics carry it).
+pub fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!(
+                "found record with {len} fields, but the previous record has {expected_len} fields"
+            )
+        }
+        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
+        _ => e.to_string(),
     }
 }
 

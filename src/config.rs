@@ -88,11 +88,18 @@ impl SiteConfig {
                 Some("use a tag such as `en` or `en-GB`".into()),
             );
         }
-        if let Some(t) = &theme
-            && !crate::content::is_slug(t)
-        {
+        if let Some(t) = &theme {
             let pos = f.key_pos("theme");
-            f.error(pos, format!("theme `{t}` is not a folder name"), None);
+            let root = file.abs.parent().unwrap_or(std::path::Path::new("."));
+            if !crate::content::is_slug(t) {
+                f.error(pos, format!("theme `{t}` is not a folder name"), None);
+            } else if !root.join("themes").join(t).is_dir() {
+                f.error(
+                    pos,
+                    format!("theme `{t}` not found: there is no folder themes/{t}/"),
+                    None,
+                );
+            }
         }
         let diags = f.finish();
         match (title, base_url, diags.is_empty()) {

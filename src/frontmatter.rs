@@ -32,18 +32,20 @@ impl<'a> Fields<'a> {
     /// Parses `yaml`, whose first line is line `first_line` of the file at `path`.
     pub fn parse(path: &'a str, yaml: &'a str, first_line: usize) -> Result<Self, Diagnostic> {
         let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
-            let pos = e.location().map_or(Pos::new(first_line, 1), |l| {
-                Pos::new(l.line() + first_line - 1, l.column())
-            });
-            Diagnostic::at(path, pos, format!("malformed YAML: {}", strip_location(&e)))
+            let (pos, message) = yaml_error(&e, yaml, first_line);
+            Diagnostic::at(path, pos, format!("malformed YAML: {message}"))
         })?;
         let map = match value {
             Value::Mapping(m) => m,
             Value::Null => Mapping::new(),
             _ => {
+                let content = yaml
+                    .lines()
+                    .position(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                    .unwrap_or(0);
                 return Err(Diagnostic::at(
                     path,
-                    Pos::new(first_line, 1),
+                    Pos::new(first_line + content, 1),
                     "expected `key: value` lines",
                 ));
             }
@@ -96,11 +98,8 @@ impl<'a> Fields<'a> {
             Err(e) => {
                 let help = sequence_expected
                     .then(|| format!("write a list, such as `{key}: [first, second]`"));
-                self.error(
-                    self.key_pos(key),
-                    format!("`{key}`: {}", strip_location(&e)),
-                    help,
-                );
+                let (_, message) = yaml_error(&e, self.yaml, self.first_line);
+                self.error(self.key_pos(key), format!("`{key}`: {message}"), help);
                 None
             }
         }
@@ -134,7 +133,12 @@ impl<'a> Fields<'a> {
             } else {
                 0
             };
-            if let Some(col) = find_token(&line[skip..], value) {
+            // A comment may mention the value too; only the YAML before it counts.
+            let code = line.find(" #").map_or(line, |c| &line[..c]);
+            if code.trim_start().starts_with('#') || code.len() <= skip {
+                continue;
+            }
+            if let Some(col) = find_token(&code[skip..], value) {
                 let col = line[..skip + col].chars().count() + 1;
                 return Pos::new(self.first_line + i, col);
             }
@@ -172,13 +176,68 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// serde_yaml appends " at line L column C" to its messages; we print positions ourselves.
-fn strip_location(e: &serde_yaml::Error) -> String {
-    let msg = e.to_string();
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg,
+/// Where a YAML error is, in the file's own line numbers, and its message in words a writer
+/// knows: serde_yaml's own " at line L column C" is dropped (we print the position) and any
+/// other position it mentions is moved to the file's numbering.
+pub fn yaml_error(e: &serde_yaml::Error, yaml: &str, first_line: usize) -> (Pos, String) {
+    let mut pos = e.location().map_or(Pos::new(first_line, 1), |l| {
+        Pos::new(l.line() + first_line - 1, l.column())
+    });
+    let raw = e.to_string();
+    let mut message = String::new();
+    let mut rest = raw.as_str();
+    let mut first = true;
+    while let Some(i) = rest.find(" at line ") {
+        message.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = |s: &str| {
+            s.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        };
+        let line = digits(after);
+        let tail = &after[line.len()..];
+        let column = tail
+            .strip_prefix(" column ")
+            .map(digits)
+            .unwrap_or_default();
+        let consumed = line.len()
+            + if column.is_empty() {
+                0
+            } else {
+                " column ".len() + column.len()
+            };
+        if !first && let Ok(l) = line.parse::<usize>() {
+            message.push_str(&format!(" at line {}", l + first_line - 1));
+            if !column.is_empty() {
+                message.push_str(&format!(" column {column}"));
+            }
+        }
+        first = false;
+        rest = &after[consumed..];
     }
+    message.push_str(rest);
+    // A repeated key: point at the repeat, not at the mapping that holds it.
+    if let Some(key) = message
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|k| k.strip_suffix('"'))
+        && let Some(second) = locate_keys(yaml, first_line)
+            .into_iter()
+            .filter(|k| k.name == key)
+            .nth(1)
+    {
+        pos = second.pos;
+    }
+    (pos, humanise(&message))
+}
+
+/// serde names Rust types in its messages; writers know YAML's.
+fn humanise(message: &str) -> String {
+    ["i64", "u64", "u8", "i32", "u32", "usize"]
+        .iter()
+        .fold(message.to_string(), |m, t| {
+            m.replace(&format!("expected {t}"), "expected an integer")
+        })
 }
 
 fn locate_keys(yaml: &str, first_line: usize) -> Vec<KeyLoc> {

@@ -29,21 +29,29 @@ pub use load::Options;
 
 use content::Section;
 use markdown::{Highlighter, Links, Rendered};
+use output::Sink;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 /// What a successful build produced.
 pub struct Built {
-    /// Output-relative path and bytes of every file, sorted by path.
-    pub files: Vec<(String, Vec<u8>)>,
+    /// Pages rendered from templates.
     pub pages: usize,
+    /// Every file written: pages, feeds, sitemap and static files.
+    pub files: usize,
     pub documents: usize,
 }
 
-/// Runs every stage but the write: everything `build` checks, and the files it would write.
-pub fn generate(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let site = load::load(root, options).map_err(diagnostic::sorted)?;
+/// Runs every stage, sending each output file to `sink` as it is made: `check` passes a sink
+/// that keeps nothing, `build` one that writes the staging folder.
+pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
+    let load::Loaded {
+        site,
+        errors,
+        failed,
+    } = load::load(root, options).map_err(diagnostic::sorted)?;
+    let mut diags = errors;
     let facts = facts::join(&site);
     let theme = render::Theme::load(root, site.config.theme.as_deref())?;
     let jobs = render::jobs(&site, &facts);
@@ -57,11 +65,10 @@ pub fn generate(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>
     let href = |p: &str| site.href(p);
     let links = Links {
         by_path: &by_path,
-        unpublished: &site.unpublished,
         href: &href,
     };
     let highlighter = Highlighter::default();
-    let rendered: Vec<(Rendered, Vec<Diagnostic>)> = site
+    let bodies: Vec<Rendered> = site
         .docs
         .par_iter()
         .map(|d| {
@@ -76,18 +83,12 @@ pub fn generate(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>
             )
         })
         .collect();
-    let (home_body, home_diags) = match &site.home {
+    let home_body = match &site.home {
         Some(h) => markdown::render(&h.path, &h.text, h.body_offset, &links, &highlighter, false),
-        None => Default::default(),
+        None => Rendered::default(),
     };
-    let mut diags: Vec<Diagnostic> = home_diags;
-    let mut bodies = Vec::with_capacity(rendered.len());
-    for (body, d) in rendered {
-        diags.extend(d);
-        bodies.push(body);
-    }
 
-    let mut sources: Vec<linkcheck::Page> = site
+    let mut pages: Vec<linkcheck::Page> = site
         .docs
         .iter()
         .zip(&bodies)
@@ -98,7 +99,7 @@ pub fn generate(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>
         })
         .collect();
     if let Some(h) = &site.home {
-        sources.push(linkcheck::Page {
+        pages.push(linkcheck::Page {
             path: &h.path,
             url: "/",
             body: &home_body,
@@ -109,75 +110,85 @@ pub fn generate(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>
         .iter()
         .filter(|u| !doc_urls.contains(u.as_str()))
         .cloned()
-        .collect();
-    let files: BTreeSet<String> = theme
-        .static_files
-        .keys()
-        .map(|k| format!("/{k}"))
+        .chain(theme.static_files.keys().map(|k| format!("/{k}")))
         .chain(routes::GENERATED_FILES.iter().map(|s| s.to_string()))
         .collect();
-    diags.extend(linkcheck::check(&sources, &generated, &files));
+    diags.extend(linkcheck::check(
+        &pages,
+        &linkcheck::Known {
+            site: &site,
+            generated: &generated,
+            failed: &failed,
+        },
+    ));
+    let page_files: BTreeSet<String> = urls.iter().map(|u| routes::output_file(u)).collect();
+    for rel in theme.static_files.keys() {
+        if page_files.contains(rel) || routes::GENERATED_FILES.contains(&format!("/{rel}").as_str())
+        {
+            diags.push(Diagnostic::new(
+                format!("static/{rel}"),
+                None,
+                format!("static file `{rel}` has the address of a page the build generates"),
+            ));
+        }
+    }
     if !diags.is_empty() {
         return Err(diagnostic::sorted(diags));
     }
 
     let renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html)?;
-    let (pages, render_diags) = renderer.render_all(&jobs);
-    if !render_diags.is_empty() {
-        return Err(diagnostic::sorted(render_diags));
-    }
-    let page_count = pages.len();
-    let mut out: Vec<(String, Vec<u8>)> =
-        Vec::with_capacity(pages.len() + theme.static_files.len() + 3);
+    let mut errors = renderer.render_all(&jobs, sink);
     let sitemap_urls: Vec<&str> = urls
         .iter()
         .map(String::as_str)
         .filter(|u| *u != "/404.html")
         .collect();
-    out.push((
-        "sitemap.xml".into(),
-        feeds::sitemap(&site, &sitemap_urls).into_bytes(),
-    ));
-    out.push(("atom.xml".into(), feeds::atom(&site, &facts).into_bytes()));
-    out.push(("robots.txt".into(), feeds::robots(&site).into_bytes()));
-    out.extend(
-        pages
-            .into_iter()
-            .map(|(url, html)| (routes::output_file(&url), html.into_bytes())),
-    );
-    let generated_files: BTreeSet<String> = out.iter().map(|(p, _)| p.clone()).collect();
-    let mut clashes = Vec::new();
-    for (rel, bytes) in theme.static_files {
-        if generated_files.contains(&rel) {
-            clashes.push(Diagnostic::new(
-                format!("static/{rel}"),
-                None,
-                format!("static file `{rel}` has the address of a generated page"),
-            ));
-        } else {
-            out.push((rel, bytes));
-        }
+    let extras = [
+        (
+            "sitemap.xml",
+            feeds::sitemap(&site, &sitemap_urls).into_bytes(),
+        ),
+        ("atom.xml", feeds::atom(&site, &facts).into_bytes()),
+        ("robots.txt", feeds::robots(&site).into_bytes()),
+    ];
+    let writes = extras
+        .par_iter()
+        .map(|(rel, bytes)| (*rel, bytes.as_slice()))
+        .chain(
+            theme
+                .static_files
+                .par_iter()
+                .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())),
+        )
+        .filter_map(|(rel, bytes)| output::put(sink, rel, bytes).err())
+        .collect::<Vec<_>>();
+    errors.extend(writes);
+    if !errors.is_empty() {
+        return Err(diagnostic::sorted(errors));
     }
-    if !clashes.is_empty() {
-        return Err(clashes);
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Built {
-        files: out,
-        pages: page_count,
+        pages: jobs.len(),
+        files: jobs.len() + extras.len() + theme.static_files.len(),
         documents: site.docs.len(),
     })
 }
 
-/// Builds the site at `root` into `output`, replacing it only if the whole build succeeds.
-pub fn build(root: &Path, output: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let built = generate(root, options)?;
-    output::write_atomically(output, &built.files).map_err(|e| {
-        vec![Diagnostic::new(
-            output.display().to_string(),
-            None,
-            format!("cannot write the site: {e}"),
-        )]
-    })?;
-    Ok(built)
+/// Checks the site at `root` as a build would, writing nothing.
+pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
+    generate(root, options, &output::Discard::default())
+}
+
+/// Builds the site at `root` into `out`, replacing it only if the whole build succeeds.
+pub fn build(root: &Path, out: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
+    output::atomically(
+        out,
+        |folder| generate(root, options, folder),
+        |e| {
+            vec![Diagnostic::new(
+                out.display().to_string(),
+                None,
+                format!("cannot write the site: {e}"),
+            )]
+        },
+    )
 }

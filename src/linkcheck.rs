@@ -1,8 +1,10 @@
-//! Checks every internal link of every body once all pages and their anchors are known.
+//! Checks every internal link of every body once all pages and their anchors are known: the
+//! one place that decides whether a link is good, broken, or points at something unpublished.
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::Rendered;
-use crate::suggest::did_you_mean;
+use crate::markdown::{Rendered, Target};
+use crate::site::Site;
+use crate::suggest::nearest;
 use std::collections::{BTreeSet, HashMap};
 
 /// A rendered body with the file it came from and the URL it is published at.
@@ -12,59 +14,189 @@ pub struct Page<'a> {
     pub body: &'a Rendered,
 }
 
-/// Checks the links of `sources`: a link must reach a source page (and one of its headings
-/// or footnotes, if it names an anchor), a generated page, or a file the build writes.
-pub fn check(
-    sources: &[Page],
-    generated: &BTreeSet<String>,
-    files: &BTreeSet<String>,
-) -> Vec<Diagnostic> {
-    let by_url: HashMap<&str, &Page> = sources.iter().map(|p| (p.url, p)).collect();
+/// Everything a link may lawfully point at, besides the pages being checked.
+pub struct Known<'a> {
+    pub site: &'a Site,
+    /// Generated pages (listings, terms, local authorities) and files (feeds, static).
+    pub generated: &'a BTreeSet<String>,
+    /// Paths and likely URLs of documents that failed to load: links to them are not
+    /// reported again, since the document's own error is.
+    pub failed: &'a [crate::load::Failed],
+}
+
+enum Resolved<'p, 'a> {
+    Page(&'p Page<'a>),
+    Generated,
+    Unpublished(&'static str),
+    Failed,
+    Missing,
+}
+
+/// Checks the links of `pages`.
+pub fn check(pages: &[Page], known: &Known) -> Vec<Diagnostic> {
+    let by_url: HashMap<&str, &Page> = pages.iter().map(|p| (p.url, p)).collect();
+    let by_path: HashMap<&str, &Page> = pages.iter().map(|p| (p.path, p)).collect();
+    let resolve = |page: &Page, target: &Target| -> Resolved {
+        let withheld = |f: &dyn Fn(&crate::site::Withheld) -> bool| {
+            known.site.unpublished.iter().find(|w| f(w)).map(|w| w.why)
+        };
+        let failed = |f: &dyn Fn(&crate::load::Failed) -> bool| known.failed.iter().any(f);
+        match target {
+            Target::SamePage => Resolved::Page(by_url[page.url]),
+            Target::File(path) => match by_path.get(path.as_str()) {
+                Some(p) => Resolved::Page(p),
+                None => match withheld(&|w| &w.path == path) {
+                    Some(why) => Resolved::Unpublished(why),
+                    None if failed(&|f| &f.path == path) => Resolved::Failed,
+                    None => Resolved::Missing,
+                },
+            },
+            Target::Url(url) => match by_url.get(url.as_str()) {
+                Some(p) => Resolved::Page(p),
+                None if known.generated.contains(url) => Resolved::Generated,
+                None => match withheld(&|w| &w.url == url) {
+                    Some(why) => Resolved::Unpublished(why),
+                    None if failed(&|f| &f.url == url) => Resolved::Failed,
+                    None => Resolved::Missing,
+                },
+            },
+        }
+    };
     let mut diags = Vec::new();
-    for page in sources {
+    for page in pages {
         for link in &page.body.links {
-            let target = if link.url.is_empty() {
-                Some(page)
-            } else {
-                by_url.get(link.url.as_str()).copied()
-            };
-            let problem = match (target, &link.anchor) {
-                (Some(t), Some(a)) if !has_anchor(t.body, a) => Some((
+            let (message, help) = match (resolve(page, &link.target), &link.anchor) {
+                (Resolved::Page(t), Some(a)) if !has_anchor(t.body, a) => (
                     format!("broken anchor: `#{a}` is not a heading of {}", t.path),
-                    did_you_mean(a, t.body.headings.iter().map(|h| h.id.as_str())),
-                )),
-                (Some(_), _) => None,
-                (None, anchor) if generated.contains(&link.url) || files.contains(&link.url) => {
-                    anchor.as_ref().map(|a| {
-                        (
-                            format!(
-                                "anchor `#{a}` cannot be checked on the generated page `{}`",
-                                link.url
-                            ),
-                            Some("link to the page without the anchor".to_string()),
-                        )
-                    })
-                }
-                (None, _) => Some((
-                    format!("broken link: `{}` is not a page of this site", link.raw),
-                    did_you_mean(
-                        &link.url,
-                        by_url
-                            .keys()
-                            .copied()
-                            .chain(generated.iter().map(String::as_str)),
+                    nearest(a, t.body.headings.iter().map(|h| h.id.as_str()))
+                        .map(|n| format!("did you mean `#{n}`?")),
+                ),
+                (Resolved::Page(_) | Resolved::Failed, _) | (Resolved::Generated, None) => continue,
+                (Resolved::Generated, Some(a)) => (
+                    format!(
+                        "anchor `#{a}` cannot be checked on the generated page `{}`",
+                        link.raw.split('#').next().unwrap_or("")
                     ),
-                )),
+                    Some("link to the page without the anchor".to_string()),
+                ),
+                (Resolved::Unpublished(why), _) => (
+                    format!("link to `{}`, which is not published ({why})", link.raw),
+                    None,
+                ),
+                (Resolved::Missing, _) => {
+                    let what = if matches!(link.target, Target::Url(_)) {
+                        "is not a page of this site"
+                    } else {
+                        "does not exist"
+                    };
+                    (
+                        format!("broken link: `{}` {what}", link.raw),
+                        suggestion(page, &link.target, &by_path, &by_url, known),
+                    )
+                }
             };
-            if let Some((message, help)) = problem {
-                diags.push(Diagnostic::at(page.path, link.pos, message).with_help(help));
-            }
+            diags.push(Diagnostic::at(page.path, link.pos, message).with_help(help));
         }
     }
     diags
 }
 
+/// The nearest real target, written the way the link was: a relative path for a file link,
+/// a URL for a URL link. Only names that are close count, not shared folders.
+fn suggestion(
+    page: &Page,
+    target: &Target,
+    by_path: &HashMap<&str, &Page>,
+    by_url: &HashMap<&str, &Page>,
+    known: &Known,
+) -> Option<String> {
+    match target {
+        Target::SamePage => None,
+        Target::File(path) => {
+            let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+            let same_dir = by_path
+                .keys()
+                .filter(|p| p.rsplit_once('/').is_some_and(|(d, _)| d == dir));
+            let close = nearest(
+                name,
+                same_dir.map(|p| p.rsplit_once('/').map_or(*p, |(_, n)| n)),
+            )?;
+            Some(format!(
+                "did you mean `{}`?",
+                relative(page.path, &format!("{dir}/{close}"))
+            ))
+        }
+        Target::Url(url) => {
+            let (dir, name) = url
+                .trim_end_matches('/')
+                .rsplit_once('/')
+                .unwrap_or(("", url));
+            let candidates = by_url
+                .keys()
+                .copied()
+                .chain(known.generated.iter().map(String::as_str));
+            let siblings: Vec<&str> = candidates
+                .filter(|u| {
+                    u.trim_end_matches('/')
+                        .rsplit_once('/')
+                        .is_some_and(|(d, _)| d == dir)
+                })
+                .collect();
+            let names = siblings.iter().map(|u| {
+                u.trim_end_matches('/')
+                    .rsplit_once('/')
+                    .map_or(*u, |(_, n)| n)
+            });
+            let close = nearest(name, names)?;
+            siblings
+                .into_iter()
+                .find(|u| u.trim_end_matches('/').ends_with(&format!("/{close}")))
+                .map(|u| format!("did you mean `{u}`?"))
+        }
+    }
+}
+
+/// `to` (site-root relative) as a path relative to the folder of `from`.
+fn relative(from: &str, to: &str) -> String {
+    let from_dir: Vec<&str> =
+        from.split('/').collect::<Vec<_>>()[..from.split('/').count() - 1].to_vec();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = std::iter::repeat_n("..", from_dir.len() - common);
+    ups.chain(to_parts[common..].iter().copied())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Headings are anchors, and so are footnote definitions (pulldown-cmark ids them by label).
 fn has_anchor(body: &Rendered, anchor: &str) -> bool {
     body.headings.iter().any(|h| h.id == anchor) || body.html.contains(&format!("id=\"{anchor}\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn relative_paths_between_content_files() {
+        assert_eq!(
+            relative("content/case-studies/a.md", "content/hypotheses/x.md"),
+            "../hypotheses/x.md"
+        );
+        assert_eq!(
+            relative(
+                "content/case-studies/2008/a.md",
+                "content/case-studies/b.md"
+            ),
+            "../b.md"
+        );
+        assert_eq!(
+            relative("content/_index.md", "content/pages/about.md"),
+            "pages/about.md"
+        );
+    }
 }

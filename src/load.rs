@@ -3,7 +3,10 @@
 
 use crate::authorities::Authorities;
 use crate::config::SiteConfig;
-use crate::content::{Document, Home, Lookups, Section, cross_check, read_document, read_home};
+use crate::content::{
+    DocSlug, Document, Home, Lookups, Section, cross_check, read_document, read_home,
+    unpublished_refs,
+};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::site::Site;
 use crate::source::SourceFile;
@@ -33,58 +36,102 @@ pub fn taxonomies(root: &Path) -> Result<Taxonomies, Vec<Diagnostic>> {
     read_required(root, "data/taxonomies.yaml").and_then(|f| Taxonomies::parse(&f))
 }
 
-/// Loads and resolves the site at `root`.
-pub fn load(root: &Path, options: &Options) -> Result<Site, Vec<Diagnostic>> {
-    let mut diags = Vec::new();
+/// A document that could not be read, with the slug and URL it would most likely have had,
+/// so that references and links to it are not reported a second time.
+#[derive(Debug, Clone)]
+pub struct Failed {
+    pub path: String,
+    pub section: Option<Section>,
+    pub slug: String,
+    pub url: String,
+}
+
+/// The site made of every document that could be read, and the errors in the rest.
+pub struct Loaded {
+    pub site: Site,
+    pub errors: Vec<Diagnostic>,
+    pub failed: Vec<Failed>,
+}
+
+/// Loads and resolves the site at `root`. Only problems that leave nothing to check the
+/// documents against (a broken site.yaml or data file) are `Err`, and even then every
+/// document is read so that all its errors are reported together.
+pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let config = read_required(root, "site.yaml")
         .and_then(|f| SiteConfig::parse(&f, options.base_url.as_deref()));
     let taxonomies = taxonomies(root);
     let authorities =
         read_required(root, "data/local-authorities.csv").and_then(|f| Authorities::parse(&f));
     let indicators = read_indicator_ids(root);
-    let (config, taxonomies, authorities, indicators) =
-        match (config, taxonomies, authorities, indicators) {
-            (Ok(c), Ok(t), Ok(a), Ok(i)) => (c, t, a, i),
-            (c, t, a, i) => {
-                diags.extend(c.err().into_iter().flatten());
-                diags.extend(t.err().into_iter().flatten());
-                diags.extend(a.err().into_iter().flatten());
-                diags.extend(i.err().into_iter().flatten());
-                // Without the vocabularies, documents cannot be checked meaningfully.
-                return Err(diags);
-            }
-        };
+    let (taxonomies, authorities, indicators) = match (taxonomies, authorities, indicators) {
+        (Ok(t), Ok(a), Ok(i)) => (t, a, i),
+        (t, a, i) => {
+            // Without the vocabularies, documents cannot be checked meaningfully.
+            let mut diags: Vec<Diagnostic> = config.err().unwrap_or_default();
+            diags.extend(t.err().into_iter().flatten());
+            diags.extend(a.err().into_iter().flatten());
+            diags.extend(i.err().into_iter().flatten());
+            return Err(diags);
+        }
+    };
     let lookups = Lookups {
         taxonomies: &taxonomies,
         authorities: &authorities,
         indicators: &indicators,
     };
-    let (files, walk_diags) = content_files(root);
-    diags.extend(walk_diags);
-    let results: Vec<Result<Loaded, Vec<Diagnostic>>> = files
+    let (files, mut errors) = content_files(root);
+    let results: Vec<Result<Read, (Failed, Vec<Diagnostic>)>> = files
         .par_iter()
         .map(|(abs, section)| {
-            let file = SourceFile::read(root, abs).map_err(|d| vec![d])?;
+            let failed = |d: Vec<Diagnostic>| {
+                let slug = abs
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let url = match (section, DocSlug::parse(&slug)) {
+                    (Some(s), Some(slug)) => s.doc_url(&slug),
+                    _ => String::new(),
+                };
+                (
+                    Failed {
+                        path: display_path(root, abs),
+                        section: *section,
+                        slug,
+                        url,
+                    },
+                    d,
+                )
+            };
+            let file = SourceFile::read(root, abs).map_err(|d| failed(vec![d]))?;
             match section {
-                Some(s) => read_document(file, *s, &lookups).map(Loaded::from),
-                None => read_home(file).map(Loaded::Home),
+                Some(s) => read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d))),
+                None => read_home(file).map(Read::Home),
             }
+            .map_err(failed)
         })
         .collect();
     let mut docs: Vec<Document> = Vec::with_capacity(results.len());
     let mut home: Option<Home> = None;
+    let mut failed = Vec::new();
     for r in results {
         match r {
-            Ok(Loaded::Doc(d)) => docs.push(*d),
-            Ok(Loaded::Home(h)) => home = Some(h),
-            Err(d) => diags.extend(d),
+            Ok(Read::Doc(d)) => docs.push(*d),
+            Ok(Read::Home(h)) => home = Some(h),
+            Err((f, d)) => {
+                errors.extend(d);
+                failed.push(f);
+            }
         }
     }
-    diags.extend(cross_check(&docs));
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(Site::new(
+    errors.extend(cross_check(&docs, &failed));
+    let config = match config {
+        Ok(c) => c,
+        Err(d) => {
+            errors.extend(d);
+            return Err(errors);
+        }
+    };
+    let site = Site::new(
         root.to_path_buf(),
         config,
         taxonomies,
@@ -92,18 +139,18 @@ pub fn load(root: &Path, options: &Options) -> Result<Site, Vec<Diagnostic>> {
         home,
         docs,
         options.drafts,
-    ))
+    );
+    errors.extend(unpublished_refs(&site));
+    Ok(Loaded {
+        site,
+        errors,
+        failed,
+    })
 }
 
-enum Loaded {
+enum Read {
     Doc(Box<Document>),
     Home(Home),
-}
-
-impl From<Document> for Loaded {
-    fn from(d: Document) -> Self {
-        Loaded::Doc(Box::new(d))
-    }
 }
 
 /// Every markdown file under content/ with its section, sorted by path so that every

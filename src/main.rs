@@ -84,8 +84,9 @@ fn main() -> ExitCode {
             match ntg::build(&root, &out, &Options { base_url, drafts }) {
                 Ok(b) => {
                     eprintln!(
-                        "built {} pages from {} documents into {} in {:.2} s",
+                        "built {} pages ({} files) from {} documents into {} in {:.2} s",
                         b.pages,
+                        b.files,
                         b.documents,
                         out.display(),
                         started.elapsed().as_secs_f64()
@@ -99,7 +100,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { format, drafts } => match ntg::generate(
+        Command::Check { format, drafts } => match ntg::check(
             &root,
             &Options {
                 base_url: None,

@@ -3,7 +3,7 @@
 //! anchors are known), and untrusted HTML sanitised.
 
 use crate::content::slugify;
-use crate::diagnostic::{Diagnostic, LineIndex, Pos};
+use crate::diagnostic::{LineIndex, Pos};
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
 };
@@ -13,14 +13,24 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+/// What an internal link points at, as far as the markdown stage can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `#anchor` alone.
+    SamePage,
+    /// A relative `.md` link, resolved to a site-root relative path: `content/hypotheses/x.md`.
+    File(String),
+    /// A site-root URL: `/themes/x/`.
+    Url(String),
+}
+
 /// A link from one document to a page of the site, to be checked when all pages are known.
 #[derive(Debug, Clone)]
 pub struct InternalLink {
     pub pos: Pos,
     /// As written, for the error message.
     pub raw: String,
-    /// Site path of the target page: `/hypotheses/x/`.
-    pub url: String,
+    pub target: Target,
     pub anchor: Option<String>,
 }
 
@@ -43,8 +53,6 @@ pub struct Rendered {
 pub struct Links<'a> {
     /// `content/hypotheses/x.md` to `/hypotheses/x/`, for every published document.
     pub by_path: &'a HashMap<String, String>,
-    /// Documents that exist but are not published in this build, and why.
-    pub unpublished: &'a HashMap<String, &'static str>,
     /// Turns a site path into an href (adds the base URL's sub-path).
     pub href: &'a (dyn Fn(&str) -> String + Sync),
 }
@@ -105,11 +113,10 @@ pub fn render(
     links: &Links,
     highlighter: &Highlighter,
     untrusted: bool,
-) -> (Rendered, Vec<Diagnostic>) {
+) -> Rendered {
     let body = &text[body_offset..];
     let lines = LineIndex::new(text);
     let mut out = Rendered::default();
-    let mut diags = Vec::new();
     let mut ids = UniqueIds::default();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
@@ -163,15 +170,7 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(
-                    path,
-                    &dest_url,
-                    link_type,
-                    links,
-                    pos(),
-                    &mut out.links,
-                    &mut diags,
-                );
+                let dest = rewrite_link(path, &dest_url, link_type, links, pos(), &mut out.links);
                 push(
                     &mut heading,
                     &mut events,
@@ -212,7 +211,7 @@ pub fn render(
     if untrusted {
         out.html = sanitise(&out.html);
     }
-    (out, diags)
+    out
 }
 
 fn push<'a>(
@@ -287,7 +286,6 @@ fn rewrite_link(
     links: &Links,
     pos: Pos,
     found: &mut Vec<InternalLink>,
-    diags: &mut Vec<Diagnostic>,
 ) -> String {
     if matches!(link_type, LinkType::Autolink | LinkType::Email)
         || has_scheme(dest)
@@ -299,31 +297,9 @@ fn rewrite_link(
         Some((t, a)) => (t, Some(a.to_string())),
         None => (dest, None),
     };
-    let record = |url: String, found: &mut Vec<InternalLink>| {
-        found.push(InternalLink {
-            pos,
-            raw: dest.to_string(),
-            url: url.clone(),
-            anchor: anchor.clone(),
-        });
-        let mut href = (links.href)(&url);
-        if let Some(a) = &anchor {
-            href.push('#');
-            href.push_str(a);
-        }
-        href
-    };
-    if target.is_empty() {
-        // `#anchor` on the same page: the page's own URL is not needed to check it.
-        found.push(InternalLink {
-            pos,
-            raw: dest.to_string(),
-            url: String::new(),
-            anchor: anchor.clone(),
-        });
-        return dest.to_string();
-    }
-    if target.starts_with('/') {
+    let (target, href) = if target.is_empty() {
+        (Target::SamePage, None)
+    } else if target.starts_with('/') {
         let has_extension = target
             .rsplit('/')
             .next()
@@ -333,29 +309,26 @@ fn rewrite_link(
         } else {
             format!("{target}/")
         };
-        return record(url, found);
-    }
-    if !target.ends_with(".md") {
+        let href = (links.href)(&url);
+        (Target::Url(url), Some(href))
+    } else if target.ends_with(".md") {
+        let file = join_relative(path, target);
+        let href = links.by_path.get(&file).map(|url| (links.href)(url));
+        (Target::File(file), href)
+    } else {
+        // A relative link to something else (an image beside the page, say) is left alone.
         return dest.to_string();
-    }
-    let file = join_relative(path, target);
-    match links.by_path.get(&file) {
-        Some(url) => record(url.clone(), found),
-        None => {
-            let (message, help) = match links.unpublished.get(&file) {
-                Some(why) => (
-                    format!("link to `{target}`, which is not published ({why})"),
-                    None,
-                ),
-                None => (
-                    format!("broken link: `{target}` does not exist"),
-                    crate::suggest::did_you_mean(&file, links.by_path.keys().map(String::as_str))
-                        .map(|h| h.replace("content/", "")),
-                ),
-            };
-            diags.push(Diagnostic::at(path, pos, message).with_help(help));
-            dest.to_string()
-        }
+    };
+    found.push(InternalLink {
+        pos,
+        raw: dest.to_string(),
+        target,
+        anchor: anchor.clone(),
+    });
+    match (href, anchor) {
+        (Some(h), Some(a)) => format!("{h}#{a}"),
+        (Some(h), None) => h,
+        (None, _) => dest.to_string(),
     }
 }
 
@@ -400,17 +373,15 @@ fn sanitise(html: &str) -> String {
 mod tests {
     use super::*;
 
-    fn render_body(body: &str, untrusted: bool) -> (Rendered, Vec<Diagnostic>) {
+    fn render_body(body: &str, untrusted: bool) -> Rendered {
         let by_path: HashMap<String, String> = [(
             "content/hypotheses/x.md".to_string(),
             "/hypotheses/x/".to_string(),
         )]
         .into();
-        let unpublished = HashMap::new();
         let href = |p: &str| format!("/sub{p}");
         let links = Links {
             by_path: &by_path,
-            unpublished: &unpublished,
             href: &href,
         };
         let text = format!("---\ntitle: t\n---\n{body}");
@@ -426,7 +397,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let (r, _) = render_body("## Evidence of impact\n\n## Evidence of impact\n", false);
+        let r = render_body("## Evidence of impact\n\n## Evidence of impact\n", false);
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["evidence-of-impact", "evidence-of-impact-1"]);
         assert!(r.html.contains("<h2 id=\"evidence-of-impact-1\">"));
@@ -434,33 +405,37 @@ mod tests {
 
     #[test]
     fn relative_and_root_links_are_rewritten_and_recorded() {
-        let (r, d) = render_body(
+        let r = render_body(
             "[a](../hypotheses/x.md#why) [b](/themes/t) [c](https://x.org)\n",
             false,
         );
-        assert!(d.is_empty());
         assert!(r.html.contains("href=\"/sub/hypotheses/x/#why\""));
         assert!(r.html.contains("href=\"/sub/themes/t/\""));
         assert!(r.html.contains("href=\"https://x.org\""));
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[0].pos, Pos::new(4, 1));
+        assert_eq!(
+            r.links[0].target,
+            Target::File("content/hypotheses/x.md".into())
+        );
         assert_eq!(r.links[0].anchor.as_deref(), Some("why"));
+        assert_eq!(r.links[1].target, Target::Url("/themes/t/".into()));
     }
 
     #[test]
-    fn a_missing_file_is_a_broken_link_at_its_line() {
-        let (_, d) = render_body("text\n\nsee [x](../hypotheses/y.md)\n", false);
-        assert_eq!(d.len(), 1);
-        assert_eq!(d[0].pos, Some(Pos::new(6, 5)));
+    fn a_missing_file_is_recorded_where_it_is_written() {
+        let r = render_body("text\n\nsee [x](../hypotheses/y.md)\n", false);
+        assert_eq!(r.links[0].pos, Pos::new(6, 5));
         assert_eq!(
-            d[0].message,
-            "broken link: `../hypotheses/y.md` does not exist"
+            r.links[0].target,
+            Target::File("content/hypotheses/y.md".into())
         );
+        assert!(r.html.contains("href=\"../hypotheses/y.md\""));
     }
 
     #[test]
     fn code_is_highlighted_with_classes() {
-        let (r, _) = render_body("```rust\nfn main() {}\n```\n", false);
+        let r = render_body("```rust\nfn main() {}\n```\n", false);
         assert!(
             r.html.contains(
                 "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source hl-rust\">"
@@ -472,7 +447,7 @@ mod tests {
 
     #[test]
     fn untrusted_html_is_sanitised() {
-        let (r, _) = render_body(
+        let r = render_body(
             "<script>alert(1)</script>\n\n<p onclick=\"x()\">hi</p>\n\n[x](javascript:alert(1))\n",
             true,
         );

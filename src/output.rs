@@ -1,45 +1,85 @@
-//! The write stage: every file goes into a fresh folder beside the output, which then takes
-//! the output's place, so a failed build never leaves a half-written or missing site.
+//! The write stage. Pages go to a `Sink` as they are rendered: `check` discards them, `build`
+//! writes them into a fresh folder beside the output, which takes the output's place only
+//! when the whole build has succeeded, so a failed build never leaves a broken site.
 
-use rayon::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Writes `files` (relative path, bytes) as the whole content of `out`.
-pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
+/// Where rendered files go. Shared by the render threads.
+pub trait Sink: Sync {
+    /// Stores `bytes` at the output-relative path `rel` (`themes/x/index.html`).
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+/// Stores one file in `sink`, as a diagnostic on that file if it cannot be written.
+pub fn put(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), crate::Diagnostic> {
+    sink.put(rel, bytes)
+        .map_err(|e| crate::Diagnostic::new(rel, None, format!("cannot write: {e}")))
+}
+
+/// Keeps nothing, counts bytes: what `check` renders into.
+#[derive(Default)]
+pub struct Discard {
+    pub bytes: AtomicU64,
+}
+
+impl Sink for Discard {
+    fn put(&self, _rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Writes files below a folder, creating sub-folders as needed.
+pub struct Folder {
+    root: PathBuf,
+}
+
+impl Sink for Folder {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)
+    }
+}
+
+/// Runs `fill` on a fresh staging folder beside `out`; if it succeeds, the staging folder
+/// replaces `out`. If it fails (or the swap does), `out` is left as it was.
+pub fn atomically<T, E>(
+    out: &Path,
+    fill: impl FnOnce(&Folder) -> Result<T, E>,
+    io_error: impl Fn(io::Error) -> E,
+) -> Result<T, E> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
     let name = out
         .file_name()
         .map_or("public".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.ntg-new-{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap(&staging, out, parent, &name));
+    let prepare = || -> io::Result<()> {
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        std::fs::create_dir_all(&staging)
+    };
+    prepare().map_err(&io_error)?;
+    let result = fill(&Folder {
+        root: staging.clone(),
+    })
+    .and_then(|v| {
+        swap(&staging, out, parent, &name)
+            .map(|()| v)
+            .map_err(&io_error)
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
-}
-
-fn write_tree(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir)?;
-    }
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|(rel, _)| Path::new(rel).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    std::fs::create_dir_all(dir)?;
-    for d in &dirs {
-        std::fs::create_dir_all(d)?;
-    }
-    files
-        .par_iter()
-        .try_for_each(|(rel, bytes)| std::fs::write(dir.join(rel), bytes))
 }
 
 /// Puts `staging` where `out` is. The old output is moved aside first and removed after,

@@ -5,8 +5,17 @@ use crate::authorities::Authorities;
 use crate::config::SiteConfig;
 use crate::content::{Document, EvidenceStatus, Home, Kind};
 use crate::taxonomy::Taxonomies;
-use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// A document left out of this build.
+#[derive(Debug)]
+pub struct Withheld {
+    pub path: String,
+    pub url: String,
+    pub section: crate::content::Section,
+    pub slug: String,
+    pub why: &'static str,
+}
 
 /// Index of a document in `Site::docs`.
 pub type DocId = usize;
@@ -20,9 +29,9 @@ pub struct Site {
     pub home: Option<Home>,
     /// The documents this build publishes, sorted by path.
     pub docs: Vec<Document>,
-    /// Documents that were read and checked but are not published, with the reason, so a
-    /// link to one can say why it is broken.
-    pub unpublished: HashMap<String, &'static str>,
+    /// Documents that were read and checked but are not published, so a link to one can say
+    /// why it is broken.
+    pub unpublished: Vec<Withheld>,
 }
 
 impl Site {
@@ -36,12 +45,16 @@ impl Site {
         drafts: bool,
     ) -> Site {
         let mut docs = Vec::with_capacity(all.len());
-        let mut unpublished = HashMap::new();
+        let mut unpublished = Vec::new();
         for d in all {
             match withheld(&d, &config, drafts) {
-                Some(why) => {
-                    unpublished.insert(d.path.clone(), why);
-                }
+                Some(why) => unpublished.push(Withheld {
+                    section: d.section(),
+                    slug: d.common.slug.as_str().to_string(),
+                    path: d.path,
+                    url: d.url,
+                    why,
+                }),
                 None => docs.push(d),
             }
         }

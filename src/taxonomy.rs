@@ -182,12 +182,8 @@ impl Taxonomies {
             evidence_levels: Vec<EvidenceLevel>,
         }
         let raw: Raw = serde_yaml::from_str(&file.text).map_err(|e| {
-            let pos = e.location().map(|l| Pos::new(l.line(), l.column()));
-            vec![Diagnostic::new(
-                &file.rel,
-                pos,
-                format!("taxonomies: {}", strip_at(&e)),
-            )]
+            let (pos, message) = crate::frontmatter::yaml_error(&e, &file.text, 1);
+            vec![Diagnostic::at(&file.rel, pos, message)]
         })?;
         let mut diags = Vec::new();
         fn vocabulary<K: Kind>(
@@ -197,8 +193,11 @@ impl Taxonomies {
         ) -> Vocabulary<K> {
             let mut terms = Vec::new();
             let mut index = HashMap::new();
+            let mut seen: HashMap<String, usize> = HashMap::new();
             for t in raw {
-                let pos = line_of(&file.text, &format!("slug: {}", t.slug));
+                let nth = seen.entry(t.slug.clone()).or_default();
+                let pos = value_pos(&file.text, "slug", &t.slug, *nth);
+                *nth += 1;
                 if !crate::content::is_slug(&t.slug) {
                     diags.push(Diagnostic::new(
                         &file.rel,
@@ -227,6 +226,18 @@ impl Taxonomies {
             }
             Vocabulary { terms, index }
         }
+        let mut levels_seen: HashMap<u8, usize> = HashMap::new();
+        for l in &raw.evidence_levels {
+            let nth = levels_seen.entry(l.level).or_default();
+            if *nth > 0 {
+                diags.push(Diagnostic::new(
+                    &file.rel,
+                    value_pos(&file.text, "level", &l.level.to_string(), *nth),
+                    format!("evidence level `{}` is defined twice", l.level),
+                ));
+            }
+            *nth += 1;
+        }
         let tax = Taxonomies {
             themes: vocabulary(raw.themes, file, &mut diags),
             groups: vocabulary(raw.groups, file, &mut diags),
@@ -241,14 +252,16 @@ impl Taxonomies {
     }
 }
 
-fn strip_at(e: &serde_yaml::Error) -> String {
-    let m = e.to_string();
-    m.find(" at line ")
-        .map_or(m.clone(), |i| m[..i].to_string())
-}
-
-fn line_of(text: &str, needle: &str) -> Option<Pos> {
+/// The position of the `n`th (0-based) occurrence of `key: value` in `text`, at the value.
+fn value_pos(text: &str, key: &str, value: &str, n: usize) -> Option<Pos> {
+    let needle = format!("{key}: {value}");
     text.lines()
-        .position(|l| l.contains(needle))
-        .map(|i| Pos::new(i + 1, 1))
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let at = l.find(&needle)?;
+            let rest = l[at + needle.len()..].chars().next();
+            rest.is_none_or(|c| c.is_whitespace())
+                .then(|| Pos::new(i + 1, at + key.len() + 3))
+        })
+        .nth(n)
 }

@@ -353,7 +353,7 @@ fn a_broken_site_template_is_reported_with_its_file() {
     let o = ntg(&["check", "--root", site.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).starts_with("templates/page.html: error: template error"),
+        stderr(&o).starts_with("templates/page.html:1:7: error: template error"),
         "{}",
         stderr(&o)
     );

@@ -6,7 +6,8 @@ mod common;
 
 use common::{copy_tree, fixtures, ntg, stderr};
 
-fn run_case(name: &str) {
+/// Runs one case; returns what is wrong with ntg's answer, if anything.
+fn run_case(name: &str) -> Option<String> {
     let case = fixtures().join("invalid").join(name);
     let site = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("valid"), site.path());
@@ -22,24 +23,34 @@ fn run_case(name: &str) {
     let root = site.path().to_str().unwrap();
     let out = ntg(&["check", "--root", root]);
     let report = stderr(&out);
-    assert!(
-        !report.contains("panicked"),
-        "{name}: ntg panicked:\n{report}"
-    );
+    if report.contains("panicked") {
+        return Some(format!("{name}: ntg panicked:\n{report}"));
+    }
     let expected = std::fs::read_to_string(case.join("expected.txt"))
         .unwrap_or_else(|e| panic!("{name}: expected.txt: {e}"));
-    assert_eq!(report, expected, "{name}: diagnostics differ");
-    assert_eq!(out.status.code(), Some(1), "{name}: exit status");
-
+    if report != expected {
+        return Some(format!(
+            "{name}: diagnostics differ\n--- expected\n{expected}--- ntg check printed\n{report}"
+        ));
+    }
+    if out.status.code() != Some(1) {
+        return Some(format!(
+            "{name}: check exited with {:?}, not 1",
+            out.status.code()
+        ));
+    }
     // The same errors as a build: it fails, reports the same, and writes nothing.
     let public = site.path().join("public");
     let build = ntg(&["build", "--root", root]);
-    assert_eq!(build.status.code(), Some(1), "{name}: build exit status");
-    assert!(
-        stderr(&build).starts_with(&expected),
-        "{name}: build reports differ"
-    );
-    assert!(!public.exists(), "{name}: a failed build wrote output");
+    if build.status.code() != Some(1) || !stderr(&build).starts_with(&expected) {
+        return Some(format!(
+            "{name}: build did not fail with the same report:\n{}",
+            stderr(&build)
+        ));
+    }
+    public
+        .exists()
+        .then(|| format!("{name}: a failed build wrote output"))
 }
 
 #[test]
@@ -53,9 +64,14 @@ fn every_invalid_fixture_reports_exactly_its_errors() {
         names.len() >= 10,
         "expected a fixture per kind of bad input, found {names:?}"
     );
-    for name in names {
-        run_case(&name);
-    }
+    let failures: Vec<String> = names.iter().filter_map(|n| run_case(n)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

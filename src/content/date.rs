@@ -80,7 +80,19 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let s = String::deserialize(d)?;
         Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("`{s}` is not a date in the form YYYY-MM-DD"))
+            let shaped = s.len() == 10
+                && s.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
+            serde::de::Error::custom(if shaped {
+                format!("`{s}` is not a valid date")
+            } else {
+                format!("`{s}` is not a date in the form YYYY-MM-DD")
+            })
         })
     }
 }

@@ -6,7 +6,7 @@ mod refs;
 
 pub use date::Date;
 pub use read::{Lookups, read_document, read_home};
-pub use refs::cross_check;
+pub use refs::{cross_check, unpublished_refs};
 
 use crate::authorities::LaCode;
 use crate::diagnostic::Pos;
@@ -179,6 +179,8 @@ pub struct Common {
     pub summary: Option<String>,
     pub date: Option<Date>,
     pub slug: DocSlug,
+    /// Where the slug is written: its `slug` key, or line 1 when it is the file name.
+    pub slug_pos: Pos,
     pub draft: bool,
     pub themes: Vec<ThemeSlug>,
     pub groups: Vec<GroupSlug>,

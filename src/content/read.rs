@@ -6,7 +6,7 @@ use super::{
     HypothesisStatus, Kind, Located, Section, slugify,
 };
 use crate::authorities::{Authorities, LaCode, LookupError};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Pos};
 use crate::frontmatter::Fields;
 use crate::source::{SourceFile, split_front_matter};
 use crate::suggest::did_you_mean;
@@ -106,7 +106,7 @@ fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -
     } else {
         f.optional("date")
     };
-    let slug = read_slug(f, abs);
+    let (slug, slug_pos) = read_slug(f, abs);
     let draft = f.optional("draft").unwrap_or(false);
     let themes = read_terms(f, &tax.themes, listed);
     let groups = read_terms(f, &tax.groups, listed);
@@ -117,6 +117,7 @@ fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -
         summary,
         date,
         slug: slug?,
+        slug_pos,
         draft,
         themes: themes?,
         groups: groups?,
@@ -125,18 +126,19 @@ fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -
     })
 }
 
-fn read_slug(f: &mut Fields, abs: &Path) -> Option<DocSlug> {
+/// The slug, and where it is written: the `slug` key, or the file name (line 1).
+fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
     if let Some(s) = f.optional::<String>("slug") {
         let parsed = DocSlug::parse(&s);
+        let pos = f.value_pos("slug", &s);
         if parsed.is_none() {
-            let pos = f.value_pos("slug", &s);
             f.error(
                 pos,
                 format!("slug `{s}` may hold only a-z, 0-9 and single hyphens"),
                 Some(format!("try `{}`", slugify(&s))),
             );
         }
-        return parsed;
+        return (parsed, pos);
     }
     let stem = abs
         .file_stem()
@@ -145,7 +147,7 @@ fn read_slug(f: &mut Fields, abs: &Path) -> Option<DocSlug> {
     let parsed = DocSlug::parse(&stem);
     if parsed.is_none() {
         f.error(
-            crate::diagnostic::Pos::START,
+            Pos::START,
             format!("file name `{stem}` is not a valid slug (a-z, 0-9 and single hyphens)"),
             Some(format!(
                 "rename the file to `{}.md` or set `slug: {}`",
@@ -154,7 +156,7 @@ fn read_slug(f: &mut Fields, abs: &Path) -> Option<DocSlug> {
             )),
         );
     }
-    parsed
+    (parsed, Pos::START)
 }
 
 /// Reads a list of slugs of one vocabulary; each unknown slug is its own error.

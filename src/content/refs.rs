@@ -2,13 +2,16 @@
 //! `supports`, `challenges` and `promoted_to` naming a document that exists.
 
 use super::{DocSlug, Document, Kind, Located, Section};
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::Diagnostic;
+use crate::load::Failed;
 use crate::routes::GENERATED_SECTIONS;
+use crate::site::Site;
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// `docs` must be sorted by path, so that "the first file" in a clash is stable.
-pub fn cross_check(docs: &[Document]) -> Vec<Diagnostic> {
+/// `docs` must be sorted by path, so that "the first file" in a clash is stable. References
+/// to documents that `failed` to load are not reported: their own errors are.
+pub fn cross_check(docs: &[Document], failed: &[Failed]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut by_url: BTreeMap<&str, &str> = BTreeMap::new();
     for d in docs {
@@ -17,7 +20,7 @@ pub fn cross_check(docs: &[Document]) -> Vec<Diagnostic> {
             diags.push(
                 Diagnostic::at(
                     &d.path,
-                    Pos::START,
+                    d.common.slug_pos,
                     format!("page URL `{}` is one that ntg generates", d.url),
                 )
                 .with_help(Some("rename the file or set another `slug`".into())),
@@ -27,7 +30,7 @@ pub fn cross_check(docs: &[Document]) -> Vec<Diagnostic> {
             diags.push(
                 Diagnostic::at(
                     &d.path,
-                    Pos::START,
+                    d.common.slug_pos,
                     format!("URL `{}` is taken by both {first} and {}", d.url, d.path),
                 )
                 .with_help(Some("rename one of the files or set another `slug`".into())),
@@ -35,9 +38,14 @@ pub fn cross_check(docs: &[Document]) -> Vec<Diagnostic> {
         }
     }
     let slugs = |section: Section| -> BTreeSet<&str> {
+        let failed = failed
+            .iter()
+            .filter(|f| f.section == Some(section))
+            .map(|f| f.slug.as_str());
         docs.iter()
             .filter(|d| d.section() == section)
             .map(|d| d.common.slug.as_str())
+            .chain(failed)
             .collect()
     };
     let hypotheses = slugs(Section::Hypotheses);
@@ -63,6 +71,42 @@ pub fn cross_check(docs: &[Document]) -> Vec<Diagnostic> {
                 }
             }
             _ => {}
+        }
+    }
+    diags
+}
+
+/// A published document that names an unpublished one (a draft hypothesis it supports, say)
+/// would link to a page that does not exist.
+pub fn unpublished_refs(site: &Site) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for d in &site.docs {
+        let refs: Vec<(&Located<DocSlug>, Section, &str)> = match &d.kind {
+            Kind::CaseStudy(c) => c
+                .supports
+                .iter()
+                .chain(&c.challenges)
+                .map(|r| (r, Section::Hypotheses, "hypothesis"))
+                .collect(),
+            Kind::Evidence(e) => e
+                .promoted_to
+                .iter()
+                .map(|r| (r, Section::CaseStudies, "case study"))
+                .collect(),
+            _ => continue,
+        };
+        for (r, section, what) in refs {
+            if let Some(w) = site
+                .unpublished
+                .iter()
+                .find(|w| w.section == section && w.slug == r.value.as_str())
+            {
+                diags.push(Diagnostic::at(
+                    &d.path,
+                    r.pos,
+                    format!("{what} `{}` is not published ({})", r.value, w.why),
+                ));
+            }
         }
     }
     diags

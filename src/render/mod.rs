@@ -12,6 +12,7 @@ use crate::content::Section;
 use crate::diagnostic::Diagnostic;
 use crate::facts::Facts;
 use crate::markdown::Rendered;
+use crate::output::{self, Sink};
 use crate::routes;
 use crate::site::{DocId, Site};
 use crate::taxonomy::{GroupKind, Kind as TaxonomyKind, OutcomeKind, ThemeKind, Vocabulary};
@@ -190,6 +191,8 @@ pub struct Renderer<'a> {
     bodies: &'a [Rendered],
     home_html: &'a str,
     tera: Tera,
+    /// Where each template came from, for errors met while rendering.
+    templates: Vec<(String, String)>,
     asset_version: String,
 }
 
@@ -210,23 +213,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| (t.name.as_str(), t.source.as_str())),
         )
-        .map_err(|e| {
-            let text = error_chain(&e);
-            // Tera names the template it failed on; point at the file it came from.
-            let origin = theme
-                .templates
-                .iter()
-                .find(|t| {
-                    text.contains(&format!("{}:", t.name))
-                        || text.contains(&format!("'{}'", t.name))
-                })
-                .map_or("templates", |t| t.origin.as_str());
-            vec![Diagnostic::new(
-                origin,
-                None,
-                format!("template error: {text}"),
-            )]
-        })?;
+        .map_err(|e| vec![template_diagnostic(&e, theme, "template error")])?;
         let css = theme
             .static_files
             .get("css/ntg.css")
@@ -238,6 +225,11 @@ impl<'a> Renderer<'a> {
             bodies,
             home_html,
             tera,
+            templates: theme
+                .templates
+                .iter()
+                .map(|t| (t.name.clone(), t.origin.clone()))
+                .collect(),
             asset_version: format!("{:08x}", fnv1a(css) as u32),
         })
     }
@@ -459,11 +451,7 @@ impl<'a> Renderer<'a> {
             },
         );
         let html = self.tera.render(&template, &ctx).map_err(|e| {
-            Diagnostic::new(
-                format!("templates/{template}"),
-                None,
-                format!("cannot render {url}: {}", error_chain(&e)),
-            )
+            template_diagnostic(&e, &self.templates, &format!("cannot render {url}"))
         })?;
         Ok((url, html))
     }
@@ -532,19 +520,18 @@ impl<'a> Renderer<'a> {
         regions
     }
 
-    /// Renders every job in parallel; the result is in job order whatever the scheduling.
-    pub fn render_all(&self, jobs: &[Job]) -> (Vec<(String, String)>, Vec<Diagnostic>) {
-        let results: Vec<Result<(String, String), Diagnostic>> =
-            jobs.par_iter().map(|j| self.render(j)).collect();
-        let mut pages = Vec::with_capacity(results.len());
-        let mut diags = Vec::new();
-        for r in results {
-            match r {
-                Ok(p) => pages.push(p),
-                Err(d) => diags.push(d),
-            }
-        }
-        (pages, diags)
+    /// Renders every job in parallel, storing each page in `sink` as soon as it is made, and
+    /// returns every error (a template that fails to render, a file that cannot be written).
+    pub fn render_all(&self, jobs: &[Job], sink: &dyn Sink) -> Vec<Diagnostic> {
+        jobs.par_iter()
+            .filter_map(|j| {
+                self.render(j)
+                    .and_then(|(url, html)| {
+                        output::put(sink, &routes::output_file(&url), html.as_bytes())
+                    })
+                    .err()
+            })
+            .collect()
     }
 }
 
@@ -590,6 +577,47 @@ fn section_intro(section: Section) -> &'static str {
             "Submissions to the programme's call for evidence that have been reviewed and accepted."
         }
         Section::Pages => "",
+    }
+}
+
+/// Anything that can say which file a template name came from.
+trait Origins {
+    fn origin(&self, name: &str) -> Option<&str>;
+}
+
+impl Origins for Theme {
+    fn origin(&self, name: &str) -> Option<&str> {
+        self.templates
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.origin.as_str())
+    }
+}
+
+impl Origins for Vec<(String, String)> {
+    fn origin(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, o)| o.as_str())
+    }
+}
+
+/// A Tera error as a diagnostic on the template file it is about, at its line and column
+/// when Tera knows them.
+fn template_diagnostic(e: &tera::Error, origins: &dyn Origins, what: &str) -> Diagnostic {
+    let located = |name: &str| origins.origin(name).unwrap_or("templates").to_string();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Diagnostic::at(
+            &located(r.filename()),
+            crate::diagnostic::Pos::new(r.span().start_line, r.span().start_col + 1),
+            format!("{what}: {}", r.message()),
+        ),
+        tera::ErrorKind::MissingParent { current, .. } => Diagnostic::new(
+            located(current),
+            None,
+            format!("{what}: {}", error_chain(e)),
+        ),
+        _ => Diagnostic::new("templates", None, format!("{what}: {}", error_chain(e))),
     }
 }
 

@@ -55,17 +55,8 @@ impl Theme {
             static_files.insert(name.to_string(), bytes.to_vec());
         }
         let mut layers = Vec::new();
-        if let Some(t) = theme {
-            let dir = root.join("themes").join(t);
-            if !dir.is_dir() {
-                return Err(vec![Diagnostic::new(
-                    "site.yaml",
-                    None,
-                    format!("theme `{t}` not found: there is no folder themes/{t}/"),
-                )]);
-            }
-            layers.push(dir);
-        }
+        // site.yaml's reader has checked that the theme's folder exists.
+        layers.extend(theme.map(|t| root.join("themes").join(t)));
         layers.push(root.to_path_buf());
         for layer in layers {
             for (rel, abs) in files_under(&layer.join("templates")) {
