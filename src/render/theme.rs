@@ -59,7 +59,7 @@ impl Theme {
         layers.extend(theme.map(|t| root.join("themes").join(t)));
         layers.push(root.to_path_buf());
         for layer in layers {
-            for (rel, abs) in files_under(&layer.join("templates")) {
+            for (rel, abs) in files_under(root, &layer.join("templates"), &mut diags) {
                 match std::fs::read_to_string(&abs) {
                     Ok(source) => {
                         templates.insert(
@@ -78,7 +78,7 @@ impl Theme {
                     )),
                 }
             }
-            for (rel, abs) in files_under(&layer.join("static")) {
+            for (rel, abs) in files_under(root, &layer.join("static"), &mut diags) {
                 match std::fs::read(&abs) {
                     Ok(bytes) => {
                         static_files.insert(rel, bytes);
@@ -102,15 +102,29 @@ impl Theme {
 }
 
 /// Files below `dir` as (`a/b.css`, absolute path), sorted; none if `dir` does not exist.
-fn files_under(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+/// A folder that cannot be read is an error, not a silently missing file.
+fn files_under(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, std::path::PathBuf)> {
     if !dir.is_dir() {
         return Vec::new();
     }
-    WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (display_path(dir, e.path()), e.path().to_path_buf()))
-        .collect()
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                files.push((display_path(dir, e.path()), e.path().to_path_buf()))
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| display_path(root, dir), |p| display_path(root, p));
+                diags.push(Diagnostic::new(path, None, format!("cannot read: {e}")));
+            }
+        }
+    }
+    files
 }
