@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Default)]
 pub struct Facts {
-    /// Each listed section's documents, in listing order.
+    /// Each section's documents, in listing order (free pages too: the footer lists them).
     pub sections: BTreeMap<Section, Vec<DocId>>,
     /// Per term, in vocabulary order, the documents tagged with it, in listing order.
     pub themes: Vec<Vec<DocId>>,
@@ -55,9 +55,7 @@ pub fn join(site: &Site) -> Facts {
     // Walking documents in listing order makes every list below come out sorted.
     for &id in &order {
         let d = &docs[id];
-        if d.section() != Section::Pages {
-            f.sections.entry(d.section()).or_default().push(id);
-        }
+        f.sections.entry(d.section()).or_default().push(id);
         tag(&mut f.themes, &site.taxonomies.themes, &d.common.themes, id);
         tag(&mut f.groups, &site.taxonomies.groups, &d.common.groups, id);
         tag(

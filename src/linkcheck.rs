@@ -24,6 +24,7 @@ pub struct Known<'a> {
     pub failed: &'a [crate::load::Failed],
 }
 
+#[derive(Clone, Copy)]
 enum Resolved<'p, 'a> {
     Page(&'p Page<'a>),
     Generated,
@@ -33,33 +34,32 @@ enum Resolved<'p, 'a> {
 }
 
 /// Checks the links of `pages`.
-pub fn check(pages: &[Page], known: &Known) -> Vec<Diagnostic> {
-    let by_url: HashMap<&str, &Page> = pages.iter().map(|p| (p.url, p)).collect();
-    let by_path: HashMap<&str, &Page> = pages.iter().map(|p| (p.path, p)).collect();
-    let resolve = |page: &Page, target: &Target| -> Resolved {
-        let withheld = |f: &dyn Fn(&crate::site::Withheld) -> bool| {
-            known.site.unpublished.iter().find(|w| f(w)).map(|w| w.why)
+pub fn check<'p, 'a>(pages: &'p [Page<'a>], known: &Known) -> Vec<Diagnostic> {
+    let by_url: HashMap<&str, &'p Page<'a>> = pages.iter().map(|p| (p.url, p)).collect();
+    let by_path: HashMap<&str, &'p Page<'a>> = pages.iter().map(|p| (p.path, p)).collect();
+    // Documents that are not pages of this build, by path and by URL.
+    let mut elsewhere: HashMap<&str, Resolved> = HashMap::new();
+    for f in known.failed {
+        elsewhere.insert(&f.path, Resolved::Failed);
+        elsewhere.insert(&f.url, Resolved::Failed);
+    }
+    for w in &known.site.unpublished {
+        elsewhere.insert(&w.path, Resolved::Unpublished(w.why));
+        elsewhere.insert(&w.url, Resolved::Unpublished(w.why));
+    }
+    let resolve = |page: &'p Page<'a>, target: &Target| -> Resolved<'p, 'a> {
+        let (found, key) = match target {
+            Target::SamePage => return Resolved::Page(page),
+            Target::File(path) => (by_path.get(path.as_str()), path),
+            Target::Url(url) if known.generated.contains(url) => return Resolved::Generated,
+            Target::Url(url) => (by_url.get(url.as_str()), url),
         };
-        let failed = |f: &dyn Fn(&crate::load::Failed) -> bool| known.failed.iter().any(f);
-        match target {
-            Target::SamePage => Resolved::Page(by_url[page.url]),
-            Target::File(path) => match by_path.get(path.as_str()) {
-                Some(p) => Resolved::Page(p),
-                None => match withheld(&|w| &w.path == path) {
-                    Some(why) => Resolved::Unpublished(why),
-                    None if failed(&|f| &f.path == path) => Resolved::Failed,
-                    None => Resolved::Missing,
-                },
-            },
-            Target::Url(url) => match by_url.get(url.as_str()) {
-                Some(p) => Resolved::Page(p),
-                None if known.generated.contains(url) => Resolved::Generated,
-                None => match withheld(&|w| &w.url == url) {
-                    Some(why) => Resolved::Unpublished(why),
-                    None if failed(&|f| &f.url == url) => Resolved::Failed,
-                    None => Resolved::Missing,
-                },
-            },
+        match found {
+            Some(p) => Resolved::Page(p),
+            None => elsewhere
+                .get(key.as_str())
+                .copied()
+                .unwrap_or(Resolved::Missing),
         }
     };
     let mut diags = Vec::new();

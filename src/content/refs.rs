@@ -79,6 +79,11 @@ pub fn cross_check(docs: &[Document], failed: &[Failed]) -> Vec<Diagnostic> {
 /// A published document that names an unpublished one (a draft hypothesis it supports, say)
 /// would link to a page that does not exist.
 pub fn unpublished_refs(site: &Site) -> Vec<Diagnostic> {
+    let withheld: std::collections::HashMap<(Section, &str), &crate::site::Withheld> = site
+        .unpublished
+        .iter()
+        .map(|w| ((w.section, w.slug.as_str()), w))
+        .collect();
     let mut diags = Vec::new();
     for d in &site.docs {
         let refs: Vec<(&Located<DocSlug>, Section, &str)> = match &d.kind {
@@ -96,11 +101,7 @@ pub fn unpublished_refs(site: &Site) -> Vec<Diagnostic> {
             _ => continue,
         };
         for (r, section, what) in refs {
-            if let Some(w) = site
-                .unpublished
-                .iter()
-                .find(|w| w.section == section && w.slug == r.value.as_str())
-            {
+            if let Some(w) = withheld.get(&(section, r.value.as_str())) {
                 diags.push(Diagnostic::at(
                     &d.path,
                     r.pos,

@@ -191,6 +191,8 @@ pub struct Renderer<'a> {
     bodies: &'a [Rendered],
     home_html: &'a str,
     tera: Tera,
+    /// Links to the free pages, shown in every page's footer.
+    footer: Vec<LinkView>,
     /// Where each template came from, for errors met while rendering.
     templates: Vec<(String, String)>,
     asset_version: String,
@@ -225,6 +227,13 @@ impl<'a> Renderer<'a> {
             bodies,
             home_html,
             tera,
+            footer: facts
+                .sections
+                .get(&Section::Pages)
+                .into_iter()
+                .flatten()
+                .map(|&id| Views { site, facts }.doc_link(id))
+                .collect(),
             templates: theme
                 .templates
                 .iter()
@@ -268,12 +277,6 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        let mut pages: Vec<&crate::content::Document> = site
-            .docs
-            .iter()
-            .filter(|d| d.section() == Section::Pages)
-            .collect();
-        pages.sort_by(|a, b| crate::facts::listing_order(a, b));
         SiteView {
             title: &site.config.title,
             description: site.config.description.as_deref(),
@@ -283,10 +286,7 @@ impl<'a> Renderer<'a> {
             favicon: href("/favicon.svg"),
             feed: href("/atom.xml"),
             nav,
-            footer: pages
-                .iter()
-                .map(|d| self.views().link(&d.common.title, &d.url))
-                .collect(),
+            footer: self.footer.clone(),
         }
     }
 
