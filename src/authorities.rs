@@ -50,6 +50,16 @@ impl Authorities {
         &self.list[self.by_code[code.as_str()]]
     }
 
+    /// The code of a row of the table, by its GSS code only (data files use codes).
+    pub fn code(&self, s: &str) -> Option<LaCode> {
+        self.by_code.get(s).map(|&i| self.list[i].code.clone())
+    }
+
+    /// Every GSS code, for suggestions.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|la| la.code.as_str())
+    }
+
     /// Resolves a GSS code or an exact name.
     pub fn lookup(&self, s: &str) -> Result<LaCode, LookupError> {
         if let Some(&i) = self.by_code.get(s) {

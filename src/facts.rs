@@ -25,6 +25,13 @@ pub struct Facts {
     pub promoted_from: HashMap<DocId, Vec<DocId>>,
     /// Slug to document, per section, for references from front matter.
     pub by_slug: HashMap<(Section, String), DocId>,
+    /// Per group and per outcome term, the indicators that measure it, in file order.
+    pub indicators_by_group: Vec<Vec<usize>>,
+    pub indicators_by_outcome: Vec<Vec<usize>>,
+    /// The evidence and gap map: case studies and hypotheses per (group, outcome) and per
+    /// (theme, outcome), indexed by vocabulary rank, in listing order.
+    pub group_outcome: Vec<Vec<Vec<DocId>>>,
+    pub theme_outcome: Vec<Vec<Vec<DocId>>>,
 }
 
 /// The one order of every listing: weight, newest first, then title, then URL for ties.
@@ -42,10 +49,20 @@ pub fn join(site: &Site) -> Facts {
     let mut order: Vec<DocId> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| listing_order(&docs[a], &docs[b]));
 
+    let tax = &site.taxonomies;
+    let (n_themes, n_groups, n_outcomes) = (
+        tax.themes.terms().len(),
+        tax.groups.terms().len(),
+        tax.outcomes.terms().len(),
+    );
     let mut f = Facts {
-        themes: vec![Vec::new(); site.taxonomies.themes.terms().len()],
-        groups: vec![Vec::new(); site.taxonomies.groups.terms().len()],
-        outcomes: vec![Vec::new(); site.taxonomies.outcomes.terms().len()],
+        themes: vec![Vec::new(); n_themes],
+        groups: vec![Vec::new(); n_groups],
+        outcomes: vec![Vec::new(); n_outcomes],
+        indicators_by_group: vec![Vec::new(); n_groups],
+        indicators_by_outcome: vec![Vec::new(); n_outcomes],
+        group_outcome: vec![vec![Vec::new(); n_outcomes]; n_groups],
+        theme_outcome: vec![vec![Vec::new(); n_outcomes]; n_themes],
         ..Facts::default()
     };
     for (id, d) in docs.iter().enumerate() {
@@ -66,6 +83,17 @@ pub fn join(site: &Site) -> Facts {
         );
         for code in d.kind.local_authorities() {
             f.authorities.entry(code.clone()).or_default().push(id);
+        }
+        if matches!(d.section(), Section::CaseStudies | Section::Hypotheses) {
+            for o in &d.common.outcomes {
+                let o = tax.outcomes.rank(o);
+                for g in &d.common.groups {
+                    f.group_outcome[tax.groups.rank(g)][o].push(id);
+                }
+                for t in &d.common.themes {
+                    f.theme_outcome[tax.themes.rank(t)][o].push(id);
+                }
+            }
         }
         match &d.kind {
             Kind::CaseStudy(c) => {
@@ -90,6 +118,14 @@ pub fn join(site: &Site) -> Facts {
                 }
             }
             _ => {}
+        }
+    }
+    for (i, (ind, gaps)) in site.data.each().enumerate() {
+        f.indicators_by_group[tax.groups.rank(&ind.group)].push(i);
+        f.indicators_by_outcome[tax.outcomes.rank(&ind.outcome)].push(i);
+        // Every authority with figures gets its page, with or without documents.
+        for code in gaps.authorities.keys() {
+            f.authorities.entry(code.clone()).or_default();
         }
     }
     f

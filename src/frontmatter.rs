@@ -26,6 +26,10 @@ pub struct Fields<'a> {
     keys: Vec<KeyLoc>,
     asked: Vec<&'static str>,
     diags: Vec<Diagnostic>,
+    /// Columns the YAML was indented by in its file (an item of a list), and where a missing
+    /// key is reported: the opening fence of front matter, or the item's first line.
+    indent: usize,
+    missing_line: usize,
 }
 
 impl<'a> Fields<'a> {
@@ -35,6 +39,29 @@ impl<'a> Fields<'a> {
             let (pos, message) = yaml_error(&e, yaml, first_line);
             Diagnostic::at(path, pos, format!("malformed YAML: {message}"))
         })?;
+        Fields::of_value(path, yaml, value, first_line, 0)
+    }
+
+    /// One item of a YAML list of mappings (`- id: ...`), already parsed with the whole file
+    /// (so anchors and aliases resolve): `yaml` is its text with the `- ` and indentation
+    /// removed, `indent` columns, so positions still match the file.
+    pub fn item(
+        path: &'a str,
+        yaml: &'a str,
+        value: Value,
+        first_line: usize,
+        indent: usize,
+    ) -> Result<Self, Diagnostic> {
+        Fields::of_value(path, yaml, value, first_line, indent)
+    }
+
+    fn of_value(
+        path: &'a str,
+        yaml: &'a str,
+        value: Value,
+        first_line: usize,
+        indent: usize,
+    ) -> Result<Self, Diagnostic> {
         let map = match value {
             Value::Mapping(m) => m,
             Value::Null => Mapping::new(),
@@ -45,7 +72,7 @@ impl<'a> Fields<'a> {
                     .unwrap_or(0);
                 return Err(Diagnostic::at(
                     path,
-                    Pos::new(first_line + content, 1),
+                    Pos::new(first_line + content, 1 + indent),
                     "expected `key: value` lines",
                 ));
             }
@@ -58,6 +85,12 @@ impl<'a> Fields<'a> {
             keys: locate_keys(yaml, first_line),
             asked: Vec::new(),
             diags: Vec::new(),
+            indent,
+            missing_line: if indent == 0 {
+                first_line.saturating_sub(1).max(1)
+            } else {
+                first_line
+            },
         })
     }
 
@@ -71,7 +104,7 @@ impl<'a> Fields<'a> {
         if self.map.get(key).is_none() {
             self.diags.push(Diagnostic::at(
                 self.path,
-                Pos::new(self.first_line.saturating_sub(1).max(1), 1),
+                Pos::new(self.missing_line, 1 + self.indent),
                 format!("missing required key `{key}`"),
             ));
             return None;
@@ -112,14 +145,16 @@ impl<'a> Fields<'a> {
     }
 
     pub fn key_pos(&self, key: &str) -> Pos {
-        self.key(key)
-            .map_or(Pos::new(self.first_line, 1), |k| k.pos)
+        let pos = self
+            .key(key)
+            .map_or(Pos::new(self.first_line, 1), |k| k.pos);
+        Pos::new(pos.line, pos.col + self.indent)
     }
 
     /// The position of `value` inside the lines of `key` (for list items and scalars).
     pub fn value_pos(&self, key: &str, value: &str) -> Pos {
         let Some(k) = self.key(key) else {
-            return Pos::new(self.first_line, 1);
+            return self.key_pos(key);
         };
         for (i, line) in self
             .yaml
@@ -140,10 +175,10 @@ impl<'a> Fields<'a> {
             }
             if let Some(col) = find_token(&code[skip..], value) {
                 let col = line[..skip + col].chars().count() + 1;
-                return Pos::new(self.first_line + i, col);
+                return Pos::new(self.first_line + i, col + self.indent);
             }
         }
-        k.pos
+        self.key_pos(key)
     }
 
     fn key(&self, key: &str) -> Option<&KeyLoc> {

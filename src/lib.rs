@@ -6,8 +6,10 @@
 //! (`linkcheck`), render (`render`, `feeds`) and write (`output`).
 
 pub mod authorities;
+pub mod charts;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod diagnostic;
 pub mod facts;
 pub mod feeds;
@@ -105,12 +107,14 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
             body: &home_body,
         });
     }
+    let open_data = data::export::all(&site.data, &site.authorities);
     let doc_urls: BTreeSet<&str> = site.docs.iter().map(|d| d.url.as_str()).collect();
     let generated: BTreeSet<String> = urls
         .iter()
         .filter(|u| !doc_urls.contains(u.as_str()))
         .cloned()
         .chain(theme.static_files.keys().map(|k| format!("/{k}")))
+        .chain(open_data.iter().map(|(path, _)| path.clone()))
         .chain(routes::GENERATED_FILES.iter().map(|s| s.to_string()))
         .collect();
     diags.extend(linkcheck::check(
@@ -160,6 +164,11 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
                 .par_iter()
                 .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())),
         )
+        .chain(
+            open_data
+                .par_iter()
+                .map(|(path, bytes)| (path.trim_start_matches('/'), bytes.as_slice())),
+        )
         .filter_map(|(rel, bytes)| output::put(sink, rel, bytes).err())
         .collect::<Vec<_>>();
     errors.extend(writes);
@@ -168,7 +177,7 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
     }
     Ok(Built {
         pages: jobs.len(),
-        files: jobs.len() + extras.len() + theme.static_files.len(),
+        files: jobs.len() + extras.len() + theme.static_files.len() + open_data.len(),
         documents: site.docs.len(),
     })
 }

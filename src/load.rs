@@ -7,12 +7,12 @@ use crate::content::{
     DocSlug, Document, Home, Lookups, Section, cross_check, read_document, read_home,
     unpublished_refs,
 };
+use crate::data::{self, indicators::Indicators};
 use crate::diagnostic::{Diagnostic, display_path};
-use crate::site::Site;
+use crate::site::{Reference, Site};
 use crate::source::SourceFile;
 use crate::taxonomy::Taxonomies;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -62,7 +62,10 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let taxonomies = taxonomies(root);
     let authorities =
         read_required(root, "data/local-authorities.csv").and_then(|f| Authorities::parse(&f));
-    let indicators = read_indicator_ids(root);
+    let indicators = match &taxonomies {
+        Ok(t) => data::read_indicators(root, t),
+        Err(_) => Ok(Indicators::default()),
+    };
     let (taxonomies, authorities, indicators) = match (taxonomies, authorities, indicators) {
         (Ok(t), Ok(a), Ok(i)) => (t, a, i),
         (t, a, i) => {
@@ -80,36 +83,42 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
         indicators: &indicators,
     };
     let (files, mut errors) = content_files(root);
-    let results: Vec<Result<Read, (Failed, Vec<Diagnostic>)>> = files
-        .par_iter()
-        .map(|(abs, section)| {
-            let failed = |d: Vec<Diagnostic>| {
-                let slug = abs
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let url = match (section, DocSlug::parse(&slug)) {
-                    (Some(s), Some(slug)) => s.doc_url(&slug),
-                    _ => String::new(),
+    let read_all = || -> Vec<Result<Read, (Failed, Vec<Diagnostic>)>> {
+        files
+            .par_iter()
+            .map(|(abs, section)| {
+                let failed = |d: Vec<Diagnostic>| {
+                    let slug = abs
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let url = match (section, DocSlug::parse(&slug)) {
+                        (Some(s), Some(slug)) => s.doc_url(&slug),
+                        _ => String::new(),
+                    };
+                    (
+                        Failed {
+                            path: display_path(root, abs),
+                            section: *section,
+                            slug,
+                            url,
+                        },
+                        d,
+                    )
                 };
-                (
-                    Failed {
-                        path: display_path(root, abs),
-                        section: *section,
-                        slug,
-                        url,
-                    },
-                    d,
-                )
-            };
-            let file = SourceFile::read(root, abs).map_err(|d| failed(vec![d]))?;
-            match section {
-                Some(s) => read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d))),
-                None => read_home(file).map(Read::Home),
-            }
-            .map_err(failed)
-        })
-        .collect();
+                let file = SourceFile::read(root, abs).map_err(|d| failed(vec![d]))?;
+                match section {
+                    Some(s) => read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d))),
+                    None => read_home(file).map(Read::Home),
+                }
+                .map_err(failed)
+            })
+            .collect()
+    };
+    // The tables are the biggest files; they are read while the documents are.
+    let (results, (data, data_errors)) =
+        rayon::join(read_all, || data::load(root, &indicators, &authorities));
+    errors.extend(data_errors);
     let mut docs: Vec<Document> = Vec::with_capacity(results.len());
     let mut home: Option<Home> = None;
     let mut failed = Vec::new();
@@ -131,15 +140,15 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
             return Err(errors);
         }
     };
-    let site = Site::new(
-        root.to_path_buf(),
+    let reference = Reference {
+        root: root.to_path_buf(),
         config,
         taxonomies,
         authorities,
+        data: data.with(indicators),
         home,
-        docs,
-        options.drafts,
-    );
+    };
+    let site = Site::new(reference, docs, options.drafts);
     errors.extend(unpublished_refs(&site));
     Ok(Loaded {
         site,
@@ -196,28 +205,4 @@ fn content_files(root: &Path) -> (Vec<(PathBuf, Option<Section>)>, Vec<Diagnosti
         }
     }
     (files, diags)
-}
-
-/// The ids of data/indicators.yaml, which case studies may name.
-fn read_indicator_ids(root: &Path) -> Result<BTreeSet<String>, Vec<Diagnostic>> {
-    let abs = root.join("data/indicators.yaml");
-    if !abs.is_file() {
-        return Ok(BTreeSet::new());
-    }
-    let file = SourceFile::read(root, &abs).map_err(|d| vec![d])?;
-    #[derive(serde::Deserialize)]
-    struct Entry {
-        id: String,
-    }
-    let entries: Vec<Entry> = serde_yaml::from_str(&file.text).map_err(|e| {
-        let pos = e
-            .location()
-            .map(|l| crate::diagnostic::Pos::new(l.line(), l.column()));
-        vec![Diagnostic::new(
-            &file.rel,
-            pos,
-            format!("malformed indicators: {e}"),
-        )]
-    })?;
-    Ok(entries.into_iter().map(|e| e.id).collect())
 }

@@ -3,6 +3,7 @@
 
 use crate::authorities::LaCode;
 use crate::content::Section;
+use crate::data::indicators::IndicatorId;
 use crate::taxonomy::{Kind, TermSlug};
 
 /// First path segments that belong to generated pages; a free page may not use them.
@@ -55,6 +56,33 @@ pub fn authorities() -> String {
 
 pub fn authority(code: &LaCode) -> String {
     format!("/local-authorities/{code}/")
+}
+
+pub fn indicators() -> String {
+    "/indicators/".into()
+}
+
+pub fn indicator(id: &IndicatorId) -> String {
+    format!("/indicators/{id}/")
+}
+
+/// An indicator's open data, without the `.json` or `.csv` extension.
+pub fn indicator_data(id: &IndicatorId) -> String {
+    format!("/data/indicators/{id}")
+}
+
+/// A local authority's open data, without the extension.
+pub fn authority_data(code: &LaCode) -> String {
+    format!("/data/local-authorities/{code}")
+}
+
+pub fn evidence_map() -> String {
+    "/evidence-map/".into()
+}
+
+/// The documents behind one cell of the evidence map: `rows` is `groups` or `themes`.
+pub fn map_cell(rows: &str, row: &str, outcome: &str) -> String {
+    format!("/evidence-map/{rows}/{row}/{outcome}/")
 }
 
 /// The output file for a URL path: `/a/b/` is `a/b/index.html`, `/atom.xml` is `atom.xml`.

@@ -4,6 +4,7 @@
 use crate::authorities::Authorities;
 use crate::config::SiteConfig;
 use crate::content::{Document, EvidenceStatus, Home, Kind};
+use crate::data::DataSet;
 use crate::taxonomy::Taxonomies;
 use std::path::PathBuf;
 
@@ -26,6 +27,8 @@ pub struct Site {
     pub config: SiteConfig,
     pub taxonomies: Taxonomies,
     pub authorities: Authorities,
+    /// Indicators, their gap series and statistical neighbours.
+    pub data: DataSet,
     pub home: Option<Home>,
     /// The documents this build publishes, sorted by path.
     pub docs: Vec<Document>,
@@ -34,16 +37,27 @@ pub struct Site {
     pub unpublished: Vec<Withheld>,
 }
 
+/// Everything a site is made of besides its documents: what they are checked against.
+pub struct Reference {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub taxonomies: Taxonomies,
+    pub authorities: Authorities,
+    pub data: DataSet,
+    pub home: Option<Home>,
+}
+
 impl Site {
-    pub fn new(
-        root: PathBuf,
-        config: SiteConfig,
-        taxonomies: Taxonomies,
-        authorities: Authorities,
-        home: Option<Home>,
-        all: Vec<Document>,
-        drafts: bool,
-    ) -> Site {
+    /// The site that publishes those of `all` that this build includes.
+    pub fn new(reference: Reference, all: Vec<Document>, drafts: bool) -> Site {
+        let Reference {
+            root,
+            config,
+            taxonomies,
+            authorities,
+            data,
+            home,
+        } = reference;
         let mut docs = Vec::with_capacity(all.len());
         let mut unpublished = Vec::new();
         for d in all {
@@ -63,6 +77,7 @@ impl Site {
             config,
             taxonomies,
             authorities,
+            data,
             home,
             docs,
             unpublished,

@@ -195,7 +195,7 @@ pub struct CaseStudy {
     pub evidence_level: Level,
     pub supports: Vec<Located<DocSlug>>,
     pub challenges: Vec<Located<DocSlug>>,
-    pub indicators: Vec<String>,
+    pub indicators: Vec<crate::data::indicators::IndicatorId>,
     pub age_range: Option<String>,
     pub organisation: Option<String>,
 }

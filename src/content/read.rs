@@ -6,19 +6,19 @@ use super::{
     HypothesisStatus, Kind, Located, Section, slugify,
 };
 use crate::authorities::{Authorities, LaCode, LookupError};
+use crate::data::indicators::{IndicatorId, Indicators};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::frontmatter::Fields;
 use crate::source::{SourceFile, split_front_matter};
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};
-use std::collections::BTreeSet;
 use std::path::Path;
 
 /// What references in front matter are checked against.
 pub struct Lookups<'a> {
     pub taxonomies: &'a Taxonomies,
     pub authorities: &'a Authorities,
-    pub indicators: &'a BTreeSet<String>,
+    pub indicators: &'a Indicators,
 }
 
 const SUMMARY_MAX: usize = 400;
@@ -292,15 +292,18 @@ fn read_case_study(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Opt
     let evidence_level = read_level(f, lookups.taxonomies);
     let supports = read_refs(f, "supports");
     let challenges = read_refs(f, "challenges");
-    let indicators: Vec<String> = f.optional("indicators").unwrap_or_default();
-    let mut indicators_ok = true;
-    for id in &indicators {
-        if !lookups.indicators.contains(id) {
-            indicators_ok = false;
-            let pos = f.value_pos("indicators", id);
-            let help = did_you_mean(id, lookups.indicators.iter().map(String::as_str))
-                .or_else(|| Some("indicators are defined in data/indicators.yaml".into()));
-            f.error(pos, format!("unknown indicator `{id}`"), help);
+    let names: Vec<String> = f.optional("indicators").unwrap_or_default();
+    let mut indicators: Option<Vec<IndicatorId>> = Some(Vec::with_capacity(names.len()));
+    for id in &names {
+        match lookups.indicators.resolve(id) {
+            Ok(i) => indicators.iter_mut().for_each(|list| list.push(i.clone())),
+            Err(help) => {
+                indicators = None;
+                let pos = f.value_pos("indicators", id);
+                let help =
+                    help.or_else(|| Some("indicators are defined in data/indicators.yaml".into()));
+                f.error(pos, format!("unknown indicator `{id}`"), help);
+            }
         }
     }
     let age_range = f.optional("age_range");
@@ -311,7 +314,7 @@ fn read_case_study(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Opt
         evidence_level: evidence_level?,
         supports: supports?,
         challenges: challenges?,
-        indicators: indicators_ok.then_some(indicators)?,
+        indicators: indicators?,
         age_range,
         organisation,
     })

@@ -1,6 +1,7 @@
 //! The render stage: a flat list of typed page jobs, each rendered from the immutable site
 //! with Tera, in parallel.
 
+mod gap_view;
 mod theme;
 mod view;
 
@@ -35,6 +36,22 @@ pub enum Taxonomy {
 impl Taxonomy {
     pub const ALL: [Taxonomy; 3] = [Taxonomy::Themes, Taxonomy::Groups, Taxonomy::Outcomes];
 
+    fn key(self) -> &'static str {
+        match self {
+            Taxonomy::Themes => ThemeKind::KEY,
+            Taxonomy::Groups => GroupKind::KEY,
+            Taxonomy::Outcomes => OutcomeKind::KEY,
+        }
+    }
+
+    fn singular(self) -> &'static str {
+        match self {
+            Taxonomy::Themes => ThemeKind::SINGULAR,
+            Taxonomy::Groups => GroupKind::SINGULAR,
+            Taxonomy::Outcomes => OutcomeKind::SINGULAR,
+        }
+    }
+
     fn title(self) -> &'static str {
         match self {
             Taxonomy::Themes => "Themes",
@@ -58,6 +75,7 @@ impl Taxonomy {
                 .iter()
                 .map(|t| TermInfo {
                     name: &t.name,
+                    slug: t.slug.as_str(),
                     description: t.description.as_deref(),
                     url: routes::term(&t.slug),
                     singular: K::SINGULAR,
@@ -92,10 +110,46 @@ impl Taxonomy {
 
 struct TermInfo<'a> {
     name: &'a str,
+    slug: &'a str,
     description: Option<&'a str>,
     url: String,
     singular: &'static str,
     index_url: String,
+}
+
+/// The rows of an evidence map; its columns are always the outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapRows {
+    Groups,
+    Themes,
+}
+
+impl MapRows {
+    pub const ALL: [MapRows; 2] = [MapRows::Groups, MapRows::Themes];
+
+    fn taxonomy(self) -> Taxonomy {
+        match self {
+            MapRows::Groups => Taxonomy::Groups,
+            MapRows::Themes => Taxonomy::Themes,
+        }
+    }
+
+    fn cells(self, facts: &Facts) -> &[Vec<Vec<DocId>>] {
+        match self {
+            MapRows::Groups => &facts.group_outcome,
+            MapRows::Themes => &facts.theme_outcome,
+        }
+    }
+
+    fn cell_url(self, row: usize, outcome: usize, site: &Site) -> String {
+        let rows = self.taxonomy().terms(site);
+        let outcomes = Taxonomy::Outcomes.terms(site);
+        routes::map_cell(
+            self.taxonomy().key(),
+            rows[row].slug,
+            outcomes[outcome].slug,
+        )
+    }
 }
 
 /// One page to render.
@@ -110,6 +164,11 @@ pub enum Job<'a> {
     Term(Taxonomy, usize, usize),
     Authorities,
     Authority(&'a LaCode, usize),
+    Indicators,
+    Indicator(usize),
+    EvidenceMap,
+    /// The documents of one map cell: rows, row term, outcome, page.
+    MapCell(MapRows, usize, usize, usize),
     NotFound,
 }
 
@@ -135,6 +194,21 @@ pub fn jobs<'a>(site: &Site, facts: &'a Facts) -> Vec<Job<'a>> {
     for (code, list) in &facts.authorities {
         jobs.extend((1..=pages(list.len())).map(|p| Job::Authority(code, p)));
     }
+    let indicators = site.data.indicators.list.len();
+    if indicators > 0 {
+        jobs.push(Job::Indicators);
+        jobs.extend((0..indicators).map(Job::Indicator));
+    }
+    jobs.push(Job::EvidenceMap);
+    for rows in MapRows::ALL {
+        for (r, row) in rows.cells(facts).iter().enumerate() {
+            for (o, docs) in row.iter().enumerate() {
+                if !docs.is_empty() {
+                    jobs.extend((1..=pages(docs.len())).map(|p| Job::MapCell(rows, r, o, p)));
+                }
+            }
+        }
+    }
     jobs.push(Job::NotFound);
     jobs
 }
@@ -150,6 +224,10 @@ impl Job<'_> {
             Job::Term(t, i, p) => routes::paginated(&t.terms(site)[*i].url, *p),
             Job::Authorities => routes::authorities(),
             Job::Authority(code, p) => routes::paginated(&routes::authority(code), *p),
+            Job::Indicators => routes::indicators(),
+            Job::Indicator(i) => routes::indicator(&site.data.indicators.list[*i].id),
+            Job::EvidenceMap => routes::evidence_map(),
+            Job::MapCell(rows, r, o, p) => routes::paginated(&rows.cell_url(*r, *o, site), *p),
             Job::NotFound => "/404.html".into(),
         }
     }
@@ -253,7 +331,7 @@ impl<'a> Renderer<'a> {
     fn site_view(&self, current: &str) -> SiteView<'a> {
         let site = self.site;
         let href = |p: &str| site.href(p);
-        let nav_targets: [(&'static str, String); 7] = [
+        let mut nav_targets: Vec<(&'static str, String)> = vec![
             ("Case studies", routes::section(Section::CaseStudies)),
             ("Hypotheses", routes::section(Section::Hypotheses)),
             ("Evidence", routes::section(Section::Evidence)),
@@ -262,6 +340,10 @@ impl<'a> Renderer<'a> {
             ("Outcomes", Taxonomy::Outcomes.url()),
             ("Local authorities", routes::authorities()),
         ];
+        if !site.data.indicators.list.is_empty() {
+            nav_targets.push(("Gap data", routes::indicators()));
+        }
+        nav_targets.push(("Evidence map", routes::evidence_map()));
         let nav = nav_targets
             .into_iter()
             .map(|(title, url)| {
@@ -327,6 +409,12 @@ impl<'a> Renderer<'a> {
                     .take(5)
                     .map(|&id| views.card(id))
                     .collect();
+                let mut data_links = Vec::new();
+                if !site.data.indicators.list.is_empty() {
+                    data_links.push(views.link("Gap data", &routes::indicators()));
+                }
+                data_links.push(views.link("Evidence and gap map", &routes::evidence_map()));
+                ctx.insert("data_links", &data_links);
                 ctx.insert("intro", self.home_html);
                 ctx.insert("sections", &sections);
                 ctx.insert("latest", &latest);
@@ -347,6 +435,19 @@ impl<'a> Renderer<'a> {
                 let d = &site.docs[*id];
                 let body = &self.bodies[*id];
                 ctx.insert("doc", &views.doc(*id, &body.html, &body.headings));
+                if let crate::content::Kind::CaseStudy(c) = &d.kind {
+                    let data = &site.data.indicators;
+                    let gaps: Vec<_> = c
+                        .indicators
+                        .iter()
+                        .flat_map(|i| {
+                            c.local_authorities
+                                .iter()
+                                .filter_map(|la| views.authority_indicator(data.index(i), la))
+                        })
+                        .collect();
+                    ctx.insert("gaps", &gaps);
+                }
                 let section = d.section();
                 let template = format!(
                     "{}.html",
@@ -401,6 +502,15 @@ impl<'a> Renderer<'a> {
                 ctx.insert("heading", info.name);
                 ctx.insert("caption", &label(info.singular));
                 ctx.insert("intro", &info.description);
+                let measured_by = match tax {
+                    Taxonomy::Groups => Some(&self.facts.indicators_by_group[*i]),
+                    Taxonomy::Outcomes => Some(&self.facts.indicators_by_outcome[*i]),
+                    Taxonomy::Themes => None,
+                };
+                if let Some(list) = measured_by.filter(|_| *page == 1) {
+                    let briefs: Vec<_> = list.iter().map(|&i| views.indicator_brief(i)).collect();
+                    ctx.insert("indicators", &briefs);
+                }
                 (
                     "list.html".into(),
                     paged_title(info.name, *page),
@@ -410,8 +520,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Authorities => {
                 ctx.insert("regions", &self.regions());
-                let intro =
-                    "Local authorities with case studies or evidence in the digest, by region.";
+                let intro = "Local authorities with case studies, evidence or gap figures in the digest, by region.";
                 ctx.insert("intro", intro);
                 (
                     "authorities.html".into(),
@@ -426,15 +535,96 @@ impl<'a> Renderer<'a> {
                 self.insert_listing(&mut ctx, list, &routes::authority(code), *page);
                 ctx.insert("heading", &la.name);
                 ctx.insert("caption", &format!("Local authority, {}", la.region));
-                let intro = format!("Case studies and evidence from {} ({}).", la.name, la.code);
+                let intro = format!(
+                    "Case studies, evidence and gap figures for {} ({}).",
+                    la.name, la.code
+                );
                 ctx.insert("intro", &intro);
+                if *page == 1 {
+                    let gaps: Vec<_> = (0..site.data.indicators.list.len())
+                        .filter_map(|i| views.authority_indicator(i, code))
+                        .collect();
+                    if !gaps.is_empty() {
+                        let base = routes::authority_data(code);
+                        ctx.insert("csv", &site.href(&format!("{base}.csv")));
+                        ctx.insert("json", &site.href(&format!("{base}.json")));
+                    }
+                    ctx.insert("gaps", &gaps);
+                    ctx.insert("neighbours", &views.neighbours(code));
+                }
                 (
-                    "list.html".into(),
+                    "authority.html".into(),
                     paged_title(&la.name, *page),
                     Some(intro),
                     vec![
                         home_crumb(),
                         views.link("Local authorities", &routes::authorities()),
+                    ],
+                )
+            }
+            Job::Indicators => {
+                let briefs: Vec<_> = (0..site.data.indicators.list.len())
+                    .map(|i| views.indicator_brief(i))
+                    .collect();
+                ctx.insert("indicators", &briefs);
+                let intro = "Official figures on how far groups of children are behind the children they are compared with, for England, its regions and every local authority.";
+                ctx.insert("intro", intro);
+                (
+                    "indicators.html".into(),
+                    "Gap data".into(),
+                    Some(intro.into()),
+                    vec![home_crumb()],
+                )
+            }
+            Job::Indicator(i) => {
+                let page = views.indicator_page(*i);
+                let title = page.brief.title.clone();
+                let description = format!(
+                    "The gap between {} and {}: England, regions and every local authority.",
+                    page.brief.group_label, page.brief.comparison_label
+                );
+                ctx.insert("ind", &page);
+                (
+                    "indicator.html".into(),
+                    title,
+                    Some(description),
+                    vec![home_crumb(), views.link("Gap data", &routes::indicators())],
+                )
+            }
+            Job::EvidenceMap => {
+                let maps: Vec<_> = MapRows::ALL.iter().map(|&r| views.map(r)).collect();
+                ctx.insert("maps", &maps);
+                let intro = "How many case studies and hypotheses the digest holds for each group of children and each theme, against the five outcomes. An empty cell shows where evidence is missing.";
+                ctx.insert("intro", intro);
+                (
+                    "evidence-map.html".into(),
+                    "Evidence and gap map".into(),
+                    Some(intro.into()),
+                    vec![home_crumb()],
+                )
+            }
+            Job::MapCell(rows, r, o, page) => {
+                let list = &rows.cells(self.facts)[*r][*o];
+                let row = &rows.taxonomy().terms(site)[*r];
+                let outcome = &Taxonomy::Outcomes.terms(site)[*o];
+                self.insert_listing(&mut ctx, list, &rows.cell_url(*r, *o, site), *page);
+                let heading = format!("{} and {}", row.name, outcome.name.to_lowercase());
+                ctx.insert("heading", &heading);
+                ctx.insert("caption", "Evidence and gap map");
+                let intro = format!(
+                    "Case studies and hypotheses tagged with the {} “{}” and the outcome “{}”.",
+                    rows.taxonomy().singular(),
+                    row.name,
+                    outcome.name
+                );
+                ctx.insert("intro", &intro);
+                (
+                    "list.html".into(),
+                    paged_title(&heading, *page),
+                    Some(intro),
+                    vec![
+                        home_crumb(),
+                        views.link("Evidence and gap map", &routes::evidence_map()),
                     ],
                 )
             }

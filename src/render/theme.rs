@@ -15,8 +15,9 @@ macro_rules! embedded {
 
 const BUILTIN_TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "home.html", "case-study.html", "hypothesis.html", "evidence.html",
-    "page.html", "list.html", "taxonomy.html", "authorities.html", "404.html",
-    "partials/cards.html", "partials/pagination.html", "partials/tags.html",
+    "page.html", "list.html", "taxonomy.html", "authorities.html", "authority.html",
+    "indicators.html", "indicator.html", "evidence-map.html", "404.html",
+    "partials/cards.html", "partials/pagination.html", "partials/tags.html", "partials/gaps.html",
 );
 
 const BUILTIN_STATIC: &[(&str, &[u8])] = embedded!("static": "css/ntg.css", "favicon.svg");

@@ -1,0 +1,299 @@
+//! Gap data: EES tables (`ees`), the indicators that read them (`indicators`), the gap series
+//! computed from them (`gaps`) and statistical neighbours (`neighbours`). Loaded and checked
+//! once per build; every page that shows a gap reads the series computed here.
+
+pub mod ees;
+pub mod export;
+pub mod gaps;
+pub mod indicators;
+pub mod neighbours;
+
+use crate::authorities::Authorities;
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::source::SourceFile;
+use crate::suggest::did_you_mean;
+use crate::taxonomy::Taxonomies;
+use ees::Table;
+use gaps::IndicatorGaps;
+use indicators::{Indicator, Indicators, Spanned};
+use neighbours::Neighbours;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+use walkdir::WalkDir;
+
+/// Decimal places shown when a meta file does not give them.
+const DEFAULT_DECIMALS: u8 = 1;
+
+/// Everything the site knows from its data files besides the vocabularies.
+#[derive(Debug, Default)]
+pub struct DataSet {
+    pub indicators: Indicators,
+    /// Each indicator's series, in `indicators.list` order.
+    pub gaps: Vec<IndicatorGaps>,
+    pub neighbours: Neighbours,
+}
+
+impl DataSet {
+    /// Indicators with their series, in file order.
+    pub fn each(&self) -> impl Iterator<Item = (&Indicator, &IndicatorGaps)> {
+        self.indicators.list.iter().zip(&self.gaps)
+    }
+}
+
+/// Reads data/indicators.yaml, if there is one, and checks it against the vocabularies.
+pub fn read_indicators(
+    root: &Path,
+    taxonomies: &Taxonomies,
+) -> Result<Indicators, Vec<Diagnostic>> {
+    let abs = root.join("data/indicators.yaml");
+    if !abs.is_file() {
+        return Ok(Indicators::default());
+    }
+    let file = SourceFile::read(root, &abs).map_err(|d| vec![d])?;
+    Indicators::parse(&file, taxonomies)
+}
+
+/// Reads every gap file and the neighbours file, checks each indicator's rows, and computes
+/// the gap series. Every problem in every file is returned beside what could be read, so
+/// documents are still checked against the indicators.
+pub fn load(
+    root: &Path,
+    indicators: &Indicators,
+    authorities: &Authorities,
+) -> (Loaded, Vec<Diagnostic>) {
+    let data = root.join("data");
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    let gaps_dir = data.join("gaps");
+    if gaps_dir.is_dir() {
+        for entry in WalkDir::new(&gaps_dir).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    if name.ends_with(".csv") && !name.ends_with(".meta.csv") {
+                        files.push(e.into_path());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => diags.push(Diagnostic::new(
+                    "data/gaps",
+                    None,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    // The name indicators.yaml gives a file by: its path below data/.
+    let key = |abs: &Path| display_path(&data, abs);
+    let tables: Vec<(String, Result<Table, Vec<Diagnostic>>)> = files
+        .par_iter()
+        .map(|abs| {
+            let name = key(abs);
+            let columns: Vec<&str> = indicators
+                .list
+                .iter()
+                .filter(|i| i.file.value == name)
+                .map(|i| i.column.value.as_str())
+                .collect();
+            let table = read_table(root, abs, &columns, authorities);
+            (name, table)
+        })
+        .collect();
+    let mut by_name: HashMap<&str, Option<&Table>> = HashMap::new();
+    for (name, t) in &tables {
+        match t {
+            Ok(t) => {
+                by_name.insert(name, Some(t));
+            }
+            Err(d) => {
+                diags.extend(d.iter().cloned());
+                // Known, but too broken to check indicators against.
+                by_name.insert(name, None);
+            }
+        }
+    }
+    let rel = "data/indicators.yaml";
+    let results: Vec<Result<IndicatorGaps, Vec<Diagnostic>>> = indicators
+        .list
+        .par_iter()
+        .map(|ind| {
+            let table = match by_name.get(ind.file.value.as_str()) {
+                Some(Some(t)) => *t,
+                Some(None) => return Ok(IndicatorGaps::default()),
+                None => {
+                    let help = did_you_mean(&ind.file.value, by_name.keys().copied()).or_else(|| {
+                        Some("gap files live in data/gaps/; name them from data/, as `gaps/file.csv`".into())
+                    });
+                    return Err(vec![
+                        Diagnostic::at(rel, ind.file.pos, format!("unknown gap file `{}`", ind.file.value))
+                            .with_help(help),
+                    ]);
+                }
+            };
+            let value_col = check_rows(rel, ind, table)?;
+            let decimals = table
+                .meta
+                .get(&ind.column.value)
+                .and_then(|m| m.decimals)
+                .unwrap_or(DEFAULT_DECIMALS);
+            gaps::compute(ind, table, value_col, decimals)
+        })
+        .collect();
+    let mut series = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(s) => series.push(s),
+            Err(d) => {
+                diags.extend(d);
+                series.push(IndicatorGaps::default());
+            }
+        }
+    }
+    let neighbours = read_neighbours(root, authorities);
+    let neighbours = match neighbours {
+        Ok(n) => n,
+        Err(d) => {
+            diags.extend(d);
+            Neighbours::default()
+        }
+    };
+    (
+        Loaded {
+            gaps: series,
+            neighbours,
+        },
+        diags,
+    )
+}
+
+/// What `load` reads besides the indicators themselves.
+pub struct Loaded {
+    pub gaps: Vec<IndicatorGaps>,
+    pub neighbours: Neighbours,
+}
+
+impl Loaded {
+    pub fn with(self, indicators: Indicators) -> DataSet {
+        DataSet {
+            indicators,
+            gaps: self.gaps,
+            neighbours: self.neighbours,
+        }
+    }
+}
+
+fn read_table(
+    root: &Path,
+    abs: &Path,
+    columns: &[&str],
+    authorities: &Authorities,
+) -> Result<Table, Vec<Diagnostic>> {
+    let file = SourceFile::read(root, abs).map_err(|d| vec![d])?;
+    let meta_path = abs.with_extension("meta.csv");
+    let meta = if meta_path.is_file() {
+        let m = SourceFile::read(root, &meta_path).map_err(|d| vec![d])?;
+        ees::parse_meta(&m.rel, &m.text)?
+    } else {
+        HashMap::new()
+    };
+    Table::parse(&file.rel, &file.text, meta, columns, authorities)
+}
+
+fn read_neighbours(root: &Path, authorities: &Authorities) -> Result<Neighbours, Vec<Diagnostic>> {
+    let abs = root.join("data/statistical-neighbours.csv");
+    if !abs.is_file() {
+        return Ok(Neighbours::default());
+    }
+    let file = SourceFile::read(root, &abs).map_err(|d| vec![d])?;
+    Neighbours::parse(&file, authorities)
+}
+
+/// Checks that the columns and filter values an indicator names are in its table; returns
+/// the indicator column's index.
+fn check_rows(rel: &str, ind: &Indicator, table: &Table) -> Result<usize, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let filters: Vec<&str> = table.filters().collect();
+    let indicator_cols: Vec<&str> = table
+        .indicators
+        .iter()
+        .map(|&i| table.columns[i].as_str())
+        .collect();
+    let value_col = match table.column(&ind.column.value) {
+        Some(i) if table.indicators.contains(&i) => Some(i),
+        Some(_) => {
+            diags.push(
+                Diagnostic::at(
+                    rel,
+                    ind.column.pos,
+                    format!(
+                        "`{}` is not an indicator column of {}",
+                        ind.column.value, table.rel
+                    ),
+                )
+                .with_help(did_you_mean(
+                    &ind.column.value,
+                    indicator_cols.iter().copied(),
+                )),
+            );
+            None
+        }
+        None => {
+            diags.push(
+                Diagnostic::at(
+                    rel,
+                    ind.column.pos,
+                    format!("{} has no column `{}`", table.rel, ind.column.value),
+                )
+                .with_help(did_you_mean(
+                    &ind.column.value,
+                    indicator_cols.iter().copied(),
+                )),
+            );
+            None
+        }
+    };
+    let mut filter = |column: &Spanned, values: &[&Spanned]| {
+        let Some(c) = table
+            .column(&column.value)
+            .filter(|_| filters.contains(&column.value.as_str()))
+        else {
+            diags.push(
+                Diagnostic::at(
+                    rel,
+                    column.pos,
+                    format!("{} has no filter column `{}`", table.rel, column.value),
+                )
+                .with_help(did_you_mean(&column.value, filters.iter().copied())),
+            );
+            return;
+        };
+        let present = &table.distinct[&c];
+        for v in values {
+            if !present.contains(&v.value) {
+                diags.push(
+                    Diagnostic::at(
+                        rel,
+                        v.pos,
+                        format!(
+                            "no row of {} has `{}` = `{}`",
+                            table.rel, column.value, v.value
+                        ),
+                    )
+                    .with_help(did_you_mean(&v.value, present.iter().map(String::as_str))),
+                );
+            }
+        }
+    };
+    for (k, v) in &ind.filter.fixed {
+        filter(k, &[v]);
+    }
+    filter(
+        &ind.filter.column,
+        &[&ind.filter.group, &ind.filter.comparison],
+    );
+    match value_col {
+        Some(c) if diags.is_empty() => Ok(c),
+        _ => Err(diags),
+    }
+}
