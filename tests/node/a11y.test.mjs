@@ -25,7 +25,19 @@ function samplePages() {
   return ['/', '/case-studies/', first('case-studies'), '/hypotheses/', first('hypotheses'),
     '/evidence/', first('evidence'), '/themes/', first('themes'), '/groups/', first('groups'),
     '/outcomes/', first('outcomes'), '/local-authorities/', first('local-authorities'),
+    // An authority with documents, gap figures and statistical neighbours; a case study that
+    // charts its indicators; the gap data and the evidence map.
+    '/local-authorities/E08000035/', '/case-studies/gap-report-for-the-board/',
+    '/indicators/', first('indicators'), '/evidence-map/', mapCell(),
     '/about/', '/accessibility/', '/404.html'];
+}
+
+// The first cell page of the evidence map.
+function mapCell() {
+  const base = path.join(SITE, 'evidence-map', 'groups');
+  const group = fs.readdirSync(base).sort()[0];
+  const outcome = fs.readdirSync(path.join(base, group)).sort()[0];
+  return `/evidence-map/groups/${group}/${outcome}/`;
 }
 
 let server;
@@ -103,5 +115,29 @@ test('pages make no request outside the site', async () => {
   page.on('request', (r) => { if (!r.url().startsWith(server.url)) outside.push(r.url()); });
   for (const p of samplePages()) await page.goto(server.url + p, { waitUntil: 'networkidle' });
   assert.deepEqual(outside, []);
+  await page.close();
+});
+
+test('every chart has a text alternative and its numbers in a table', async () => {
+  const page = await browser.newPage();
+  await page.goto(server.url + '/local-authorities/E08000035/');
+  const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart-figure')].map((f) => {
+    const svg = f.querySelector('svg');
+    const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
+    const name = ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+    const rows = f.querySelectorAll('details table tbody tr').length;
+    return { role: svg.getAttribute('role'), name, rows };
+  }));
+  assert.ok(charts.length >= 10, `expected a chart per indicator, found ${charts.length}`);
+  for (const c of charts) {
+    assert.equal(c.role, 'img');
+    assert.match(c.name, /gap of [0-9.]+/, 'the description gives the latest gap');
+    assert.ok(c.rows > 0, 'the table behind the chart has rows');
+  }
+  // The disclosure opens from the keyboard and shows the table.
+  const summary = page.locator('details.chart-data summary').first();
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  assert.ok(await page.locator('details.chart-data table').first().isVisible());
   await page.close();
 });

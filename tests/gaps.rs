@@ -1,0 +1,262 @@
+//! Gap data end to end: tests/fixtures/with-data/ laid over the valid fixture, built, and the
+//! numbers on the pages and in the open data checked against answers worked out by hand.
+//!
+//! KS4, children in care against all pupils (higher is better, tolerance 1):
+//!   England   40/60 -> 41/60.5 -> 42/61    gaps 20, 19.5, 19   narrowed by 1.0, all improved
+//!   Yorkshire 38/59 -> 38.5/59 -> 39/59.5  gaps 21, 20.5, 20.5 held (change 0.5)
+//!   Leeds     35/58 -> x/58.5  -> 38/59    gaps 23, -, 21      narrowed by 2.0
+//!   Birmingham 36/57 -> 36/57 -> 35/57.5   gaps 21, 21, 22.5   widened by 1.5
+//!   Hackney   one year 45/60               gap 15, no trend
+//!   Northumberland c/55 -> 30/56           gap 26 once, no trend; data only, no documents
+//! Leeds' neighbours Birmingham (22.5) and Hackney (15): Leeds (21) ranks 2 of 3, median 18.8.
+//! Birmingham's neighbour Leeds narrowed, so Birmingham's page points to Leeds' case studies.
+//!
+//! Absence, young carers against all pupils (lower is better, tolerance 0.25):
+//!   England 12/10 -> 11/9.5   gaps 2, 1.5   narrowed by 0.5
+//!   Leeds   20/10 -> 18/9     gaps 10, 9    narrowed by 1.0
+//!   Birmingham 15/10 -> z/10.5              one gap only, `z` kept as "not applicable"
+
+mod common;
+
+use common::{copy_tree, fixtures, ntg, stderr};
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn built() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid"), &site);
+    copy_tree(&fixtures().join("with-data"), &site);
+    let out = dir.path().join("out");
+    let o = ntg(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    dir
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join("out").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// A page's text without tags or charts, with runs of white space made one space.
+fn text(dir: &Path, rel: &str) -> String {
+    let html = read(dir, rel);
+    let mut out = String::new();
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<svg") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..]
+            .split_once("</svg>")
+            .map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in out.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                plain.push(' ');
+            }
+            c if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    plain
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn an_authority_page_shows_its_gaps_against_region_and_england() {
+    let d = built();
+    let leeds = text(d.path(), "local-authorities/E08000035/index.html");
+    for expected in [
+        "Leeds 2020/21 21.0 similar to the region (20.5) larger than England (19.0) narrowed",
+        "Narrowed by 2.0 points from 2018/19 to 2020/21, while outcomes for all pupils improved.",
+        "Yorkshire and The Humber 2020/21 20.5 held Held within 1 points from 2018/19 to 2020/21 (a change of 0.5).",
+        "England 2020/21 19.0 narrowed",
+        // The table behind the chart keeps the missing year as DfE's symbol.
+        "2018/19 35.0 58.0 23.0 2019/20 x 58.5 x 2020/21 38.0 59.0 21.0",
+        // Lower is better: the group's higher absence is the gap.
+        "Leeds 2019/20 9.0 larger than England (1.5) narrowed",
+        "England 2019/20 1.5 narrowed (and the comparison group improved) Narrowed by 0.5 percentage points",
+        "2018/19 20.0% 10.0% 10.0 2019/20 18.0% 9.0% 9.0",
+        "Source: Invented for the test suite. Licence: CC0.",
+    ] {
+        assert!(
+            leeds.contains(expected),
+            "Leeds page lacks {expected:?}:\n{leeds}"
+        );
+    }
+    let html = read(d.path(), "local-authorities/E08000035/index.html");
+    assert!(html.contains(r#"<abbr title="not available">x</abbr>"#));
+    assert!(html.contains(r#"href="/digest/data/local-authorities/E08000035.csv""#));
+}
+
+#[test]
+fn councils_like_yours_ranks_against_neighbours_and_points_to_their_practice() {
+    let d = built();
+    let leeds = text(d.path(), "local-authorities/E08000035/index.html");
+    assert!(
+        leeds.contains(
+            "Average Attainment 8 score of children in care 2020/21 21.0 2 of 3 18.8 none"
+        ),
+        "{leeds}"
+    );
+    let brum = text(d.path(), "local-authorities/E08000025/index.html");
+    assert!(
+        brum.contains(
+            "Average Attainment 8 score of children in care 2020/21 22.5 2 of 2 21.0 1: Leeds"
+        ),
+        "{brum}"
+    );
+    assert!(
+        brum.contains("Leeds Gap narrowed in: Average Attainment 8 score of children in care"),
+        "{brum}"
+    );
+    assert!(brum.contains("Leeds: tutoring for children in care"));
+    let birmingham_html = read(d.path(), "local-authorities/E08000025/index.html");
+    assert!(birmingham_html.contains(r#"<abbr title="not applicable">z</abbr>"#));
+}
+
+#[test]
+fn an_authority_with_data_only_gets_a_page() {
+    let d = built();
+    let page = text(d.path(), "local-authorities/E06000057/index.html");
+    assert!(page.contains("The digest has no case study or evidence from Northumberland yet."));
+    assert!(page.contains("Northumberland 2020/21 26.0"), "{page}");
+    assert!(page.contains("Not enough years of figures to show a trend."));
+    let index = text(d.path(), "local-authorities/index.html");
+    assert!(index.contains("Northumberland gap figures only"), "{index}");
+}
+
+#[test]
+fn the_indicator_page_ranks_every_authority_and_charts_every_region() {
+    let d = built();
+    let page = text(d.path(), "indicators/ks4-looked-after/index.html");
+    let ranked = [
+        "1 Hackney 2020/21 15.0",
+        "2 Leeds 2020/21 21.0",
+        "3 Birmingham 2020/21 22.5",
+        "4 Northumberland 2020/21 26.0",
+    ];
+    let positions: Vec<usize> = ranked
+        .iter()
+        .map(|r| page.find(r).unwrap_or_else(|| panic!("no {r:?} in {page}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "out of order");
+    assert!(page.contains("Gap narrowed in 1 (1 of them while outcomes for all improved), widened in 1, held in 0; too few years to tell in 2"));
+    assert!(page.contains("Yorkshire and The Humber 2020/21: gap 20.5; held"));
+    assert!(page.contains("West Midlands 2020/21: gap 24.0; widened"));
+    let html = read(d.path(), "indicators/ks4-looked-after/index.html");
+    // England's chart, two regions' small multiples and four sparklines, each described.
+    assert_eq!(html.matches(r#"<svg class="chart""#).count(), 1);
+    assert_eq!(
+        html.matches(r#"<svg class="chart chart-compact""#).count(),
+        2
+    );
+    assert_eq!(html.matches(r#"<svg class="sparkline""#).count(), 4);
+    assert!(html.contains(r#"aria-labelledby="chart-ks4-looked-after-E92000001-title chart-ks4-looked-after-E92000001-desc""#));
+    assert!(html.contains("In 2020/21: 42.0 against 61.0, a gap of 19.0 points."));
+}
+
+#[test]
+fn open_data_has_the_shape_of_the_contract() {
+    let d = built();
+    let la: Value =
+        serde_json::from_str(&read(d.path(), "data/local-authorities/E08000035.json")).unwrap();
+    assert_eq!(la["code"], "E08000035");
+    assert_eq!(la["region"], "Yorkshire and The Humber");
+    let ks4 = &la["indicators"][0];
+    assert_eq!(ks4["id"], "ks4-looked-after");
+    let places: Vec<&str> = ks4["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(places, ["Leeds", "Yorkshire and The Humber", "England"]);
+    assert_eq!(
+        ks4["places"][0],
+        json!({"code": "E08000035", "name": "Leeds", "level": "Local authority", "series": [
+            {"time_period": "201819", "group_value": 35.0, "comparison_value": 58.0, "gap": 23.0},
+            {"time_period": "201920", "group_value": null, "comparison_value": 58.5, "gap": null},
+            {"time_period": "202021", "group_value": 38.0, "comparison_value": 59.0, "gap": 21.0},
+        ]})
+    );
+    let ind: Value =
+        serde_json::from_str(&read(d.path(), "data/indicators/absence-young-carers.json")).unwrap();
+    assert_eq!(ind["higher_is_better"], false);
+    assert_eq!(ind["comparison_label"], "all pupils");
+    assert_eq!(ind["source"], Value::Null);
+    assert_eq!(ind["places"][0]["level"], "National");
+    assert_eq!(ind["places"][0]["series"][1]["gap"], 1.5);
+
+    let csv = read(d.path(), "data/indicators/ks4-looked-after.csv");
+    assert!(csv.starts_with("code,name,level,time_period,group_value,comparison_value,gap\n"));
+    assert!(
+        csv.contains("\nE08000035,Leeds,Local authority,201920,x,58.5,x\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\nE06000057,Northumberland,Local authority,201920,c,55,c\n"),
+        "{csv}"
+    );
+    let la_csv = read(d.path(), "data/local-authorities/E08000025.csv");
+    assert!(
+        la_csv.contains(
+            "\nabsence-young-carers,E08000025,Birmingham,Local authority,201920,z,10.5,z\n"
+        ),
+        "{la_csv}"
+    );
+}
+
+#[test]
+fn case_study_group_and_outcome_pages_show_the_indicators_that_measure_them() {
+    let d = built();
+    let case = text(d.path(), "case-studies/leeds-tutoring/index.html");
+    assert!(case.contains("The gap where this happened"));
+    assert!(
+        case.contains("Leeds 2020/21 21.0 similar to the region (20.5)"),
+        "{case}"
+    );
+    let group = text(d.path(), "groups/children-in-care/index.html");
+    assert!(group.contains("Gap indicators"));
+    assert!(group.contains("Average Attainment 8 score of children in care Compares children in care with all pupils. England, 2020/21: a gap of 19.0 points; narrowed"), "{group}");
+    let outcome = text(d.path(), "outcomes/staying-safe/index.html");
+    assert!(outcome.contains("Persistent absence of young carers"));
+    let themes = text(d.path(), "themes/engaging-parents/index.html");
+    assert!(
+        !themes.contains("Gap indicators"),
+        "themes are not measured by indicators"
+    );
+}
+
+#[test]
+fn the_evidence_map_counts_documents_per_cell_and_links_to_them() {
+    let d = built();
+    let html = read(d.path(), "evidence-map/index.html");
+    assert!(html.contains("<caption>Case studies and hypotheses by group and outcome</caption>"));
+    let map = text(d.path(), "evidence-map/index.html");
+    // Children in care: the case studies and hypotheses tagged with it, by outcome.
+    let cell = "/digest/evidence-map/groups/children-in-care/enjoying-and-achieving/";
+    assert!(html.contains(&format!(r#"<a href="{cell}">"#)), "{html}");
+    assert!(map.contains("1 indicator"));
+    assert!(map.contains("none"), "an empty cell says so");
+    let listing = text(
+        d.path(),
+        "evidence-map/groups/children-in-care/enjoying-and-achieving/index.html",
+    );
+    assert!(listing.contains("Leeds: tutoring for children in care"));
+    assert!(listing.contains("Leeds: family reading club"));
+}
