@@ -38,12 +38,6 @@ fn number(x: f64, decimals: u8) -> String {
     format!("{x:.*}", usize::from(decimals))
 }
 
-/// A setting as people write it: `1`, `0.25`.
-fn plain(x: f64) -> String {
-    let s = format!("{x:.6}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
 /// One table cell: a figure, or DfE's symbol with what it means.
 #[derive(Debug, Serialize)]
 pub struct CellView {
@@ -245,11 +239,8 @@ impl Views<'_> {
             }
             Direction::Widened => format!("Widened by {by} {} from {} to {}", u.gap, t.from, t.to),
             Direction::Held => format!(
-                "Held within {} {} from {} to {} (a change of {by})",
-                plain(ind.tolerance),
-                u.gap,
-                t.from,
-                t.to
+                "Held from {} to {} (a change of {by} {})",
+                t.from, t.to, u.gap
             ),
         };
         if t.narrowed_while_improving() {
