@@ -47,7 +47,7 @@ echo "repository digest: $(time_build "$work/digest")"
 # and exporting the real DfE figures costs a build.
 cp -r "$work/digest" "$work/no-data"
 rm -r "$work/no-data/data/gaps" "$work/no-data/data/indicators.yaml" "$work/no-data/data/statistical-neighbours.csv"
-find "$work/no-data/content" -name '*.md' -exec sed -i '/^indicators:/d' {} +
+find "$work/no-data/content" -name '*.md' -exec sed -i -e '/^indicators:/d' -e 's|(/indicators/)|(/evidence-map/)|g' {} +
 echo "repository digest without gap data: $(time_build "$work/no-data")"
 for n in "${@:-1000}"; do
   python3 "$gen" --docs "$n" --out "$work/corpus-$n" 2>/dev/null

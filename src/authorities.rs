@@ -1,5 +1,6 @@
 //! `data/local-authorities.csv`: English local authorities by GSS code, name and region.
 
+use crate::csvfile::Csv;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
@@ -83,37 +84,11 @@ impl Authorities {
 
     /// Reads `code,name,region[,...]`; extra columns are allowed and ignored.
     pub fn parse(file: &SourceFile) -> Result<Authorities, Vec<Diagnostic>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(file.text.as_bytes());
-        let header_error = |msg: String| vec![Diagnostic::at(&file.rel, Pos::START, msg)];
-        let headers = reader
-            .headers()
-            .map_err(|e| header_error(format!("cannot read header: {e}")))?
-            .clone();
-        let column = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim() == name)
-                .ok_or_else(|| header_error(format!("missing column `{name}`")))
-        };
-        let (c_code, c_name, c_region) = (column("code")?, column("name")?, column("region")?);
+        let (table, mut diags) = Csv::read(&file.rel, &file.text, false).map_err(|d| vec![d])?;
+        let [c_code, c_name, c_region] = table.require(&file.rel, ["code", "name", "region"])?;
         let mut out = Authorities::default();
-        let mut diags = Vec::new();
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let pos = e.position().map(|p| Pos::new(p.line() as usize, 1));
-                    diags.push(Diagnostic::new(
-                        &file.rel,
-                        pos,
-                        format!("malformed row: {}", csv_message(&e)),
-                    ));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line() as usize);
+        for (line, record) in &table.records {
+            let line = *line;
             let code = record[c_code].trim().to_string();
             if out.by_code.contains_key(&code) {
                 diags.push(Diagnostic::at(
@@ -138,21 +113,6 @@ impl Authorities {
         } else {
             Err(diags)
         }
-    }
-}
-
-/// A CSV error in words, without the csv crate's own position (diagnostics carry it).
-pub fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!(
-                "found record with {len} fields, but the previous record has {expected_len} fields"
-            )
-        }
-        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
-        _ => e.to_string(),
     }
 }
 

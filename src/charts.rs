@@ -3,6 +3,7 @@
 //! differ by dash and marker shape as well as colour, so colour is never the only signal.
 //! The pages put a real table with the same numbers beside each chart.
 
+use crate::feeds::escape_xml as escape;
 use std::fmt::Write;
 
 /// How a line is drawn; each style has its own dash pattern and marker shape.
@@ -102,20 +103,6 @@ fn tick(v: f64) -> String {
     } else {
         format!("{v:.1}")
     }
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Runs of consecutive positions where `known` holds.

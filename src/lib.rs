@@ -9,6 +9,7 @@ pub mod authorities;
 pub mod charts;
 pub mod config;
 pub mod content;
+pub mod csvfile;
 pub mod data;
 pub mod diagnostic;
 pub mod facts;

@@ -3,6 +3,7 @@
 //! symbols for missing values. Every malformed row is reported at its line and column.
 
 use crate::authorities::{Authorities, LaCode};
+use crate::csvfile::Csv;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
@@ -305,7 +306,7 @@ pub const STANDARD_COLUMNS: &[&str] = &[
     "la_name",
 ];
 
-const REQUIRED_COLUMNS: &[&str] = &[
+const REQUIRED_COLUMNS: [&str; 4] = [
     "time_period",
     "time_identifier",
     "geographic_level",
@@ -335,27 +336,9 @@ impl Table {
         indicator_columns: &[&str],
         authorities: &Authorities,
     ) -> Result<Table, Vec<Diagnostic>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let header_error = |msg: String, help: Option<String>| {
-            vec![Diagnostic::at(rel, Pos::START, msg).with_help(help)]
-        };
-        let columns: Vec<String> = reader
-            .headers()
-            .map_err(|e| header_error(format!("cannot read header: {e}"), None))?
-            .iter()
-            .map(|h| h.trim().to_string())
-            .collect();
-        let mut diags = Vec::new();
-        for required in REQUIRED_COLUMNS {
-            if !columns.iter().any(|c| c == required) {
-                diags.push(
-                    Diagnostic::at(rel, Pos::START, format!("missing column `{required}`"))
-                        .with_help(did_you_mean(required, columns.iter().map(String::as_str))),
-                );
-            }
-        }
+        let (table, mut diags) = Csv::read(rel, text, true).map_err(|d| vec![d])?;
+        let [period, identifier, level, country] = table.require(rel, REQUIRED_COLUMNS)?;
+        let columns = table.headers;
         let has_meta = !meta.is_empty();
         let indicators: Vec<usize> = columns
             .iter()
@@ -369,15 +352,12 @@ impl Table {
             })
             .map(|(i, _)| i)
             .collect();
-        if !diags.is_empty() {
-            return Err(diags);
-        }
         let col = |name: &str| columns.iter().position(|c| c == name);
         let c = Cols {
-            period: col("time_period").expect("checked above"),
-            identifier: col("time_identifier").expect("checked above"),
-            level: col("geographic_level").expect("checked above"),
-            country: col("country_code").expect("checked above"),
+            period,
+            identifier,
+            level,
+            country,
             country_name: col("country_name"),
             region: col("region_code"),
             region_name: col("region_name"),
@@ -386,22 +366,7 @@ impl Table {
         };
         let lines: Vec<&str> = text.lines().collect();
         let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let pos = e
-                        .position()
-                        .map_or(Pos::START, |p| Pos::new(p.line() as usize, 1));
-                    diags.push(Diagnostic::at(
-                        rel,
-                        pos,
-                        format!("malformed row: {}", crate::authorities::csv_message(&e)),
-                    ));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line() as usize);
+        for &(line, ref record) in &table.records {
             let raw = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
             let at = |field: usize| Pos::new(line, field_column(raw, field));
             if record.len() != columns.len() {
@@ -619,44 +584,11 @@ fn field_column(line: &str, n: usize) -> usize {
 
 /// Reads a `.meta.csv`: which columns are indicators, with their labels, units and decimals.
 pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, Vec<Diagnostic>> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            vec![Diagnostic::at(
-                rel,
-                Pos::START,
-                format!("cannot read header: {e}"),
-            )]
-        })?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let (Some(c_name), Some(c_type)) = (col("col_name"), col("col_type")) else {
-        return Err(vec![Diagnostic::at(
-            rel,
-            Pos::START,
-            "a meta file needs the columns `col_name` and `col_type`",
-        )]);
-    };
-    let c_dp = col("indicator_dp");
+    let (table, mut diags) = Csv::read(rel, text, false).map_err(|d| vec![d])?;
+    let [c_name, c_type] = table.require(rel, ["col_name", "col_type"])?;
+    let c_dp = table.column("indicator_dp");
     let mut out = HashMap::new();
-    let mut diags = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let pos = e
-                    .position()
-                    .map_or(Pos::START, |p| Pos::new(p.line() as usize, 1));
-                diags.push(Diagnostic::at(
-                    rel,
-                    pos,
-                    format!("malformed row: {}", crate::authorities::csv_message(&e)),
-                ));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+    for &(line, ref record) in &table.records {
         let get = |i: Option<usize>| {
             i.and_then(|i| record.get(i))
                 .map(str::trim)

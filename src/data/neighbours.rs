@@ -1,7 +1,8 @@
 //! `data/statistical-neighbours.csv`: for each local authority, the ten most like it on DfE's
 //! statistical neighbour model, so a council can compare itself with councils like it.
 
-use crate::authorities::{Authorities, LaCode, csv_message};
+use crate::authorities::{Authorities, LaCode};
+use crate::csvfile::Csv;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
@@ -29,50 +30,12 @@ impl Neighbours {
     /// Reads `code,rank,neighbour_code[,closeness]`; other columns (names) are allowed.
     pub fn parse(file: &SourceFile, las: &Authorities) -> Result<Neighbours, Vec<Diagnostic>> {
         let rel = file.rel.as_str();
-        let mut reader = csv::ReaderBuilder::new().from_reader(file.text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| {
-                vec![Diagnostic::at(
-                    rel,
-                    Pos::START,
-                    format!("cannot read header: {e}"),
-                )]
-            })?
-            .clone();
-        let col = |name: &str| headers.iter().position(|h| h.trim() == name);
-        let missing: Vec<Diagnostic> = ["code", "rank", "neighbour_code"]
-            .into_iter()
-            .filter(|c| col(c).is_none())
-            .map(|c| Diagnostic::at(rel, Pos::START, format!("missing column `{c}`")))
-            .collect();
-        if !missing.is_empty() {
-            return Err(missing);
-        }
-        let (c_code, c_rank, c_neighbour) = (
-            col("code").expect("checked"),
-            col("rank").expect("checked"),
-            col("neighbour_code").expect("checked"),
-        );
-        let c_close = col("closeness");
+        let (table, mut diags) = Csv::read(rel, &file.text, false).map_err(|d| vec![d])?;
+        let [c_code, c_rank, c_neighbour] =
+            table.require(rel, ["code", "rank", "neighbour_code"])?;
+        let c_close = table.column("closeness");
         let mut out = Neighbours::default();
-        let mut diags = Vec::new();
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let pos = e
-                        .position()
-                        .map_or(Pos::START, |p| Pos::new(p.line() as usize, 1));
-                    diags.push(Diagnostic::at(
-                        rel,
-                        pos,
-                        format!("malformed row: {}", csv_message(&e)),
-                    ));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, |p| p.line() as usize);
+        for &(line, ref record) in &table.records {
             let field = |i: usize| record.get(i).unwrap_or("").trim();
             let mut code = |i: usize, what: &str| {
                 let s = field(i);
