@@ -84,11 +84,11 @@ impl Authorities {
 
     /// Reads `code,name,region[,...]`; extra columns are allowed and ignored.
     pub fn parse(file: &SourceFile) -> Result<Authorities, Vec<Diagnostic>> {
-        let (table, mut diags) = Csv::read(&file.rel, &file.text, false).map_err(|d| vec![d])?;
-        let [c_code, c_name, c_region] = table.require(&file.rel, ["code", "name", "region"])?;
+        let table = Csv::open(&file.rel, &file.text, false).map_err(|d| vec![d])?;
+        let [c_code, c_name, c_region] = table.require(["code", "name", "region"])?;
         let mut out = Authorities::default();
-        for (line, record) in &table.records {
-            let line = *line;
+        let mut diags = Vec::new();
+        table.each(&mut diags, |line, record, diags| {
             let code = record[c_code].trim().to_string();
             if out.by_code.contains_key(&code) {
                 diags.push(Diagnostic::at(
@@ -96,7 +96,7 @@ impl Authorities {
                     Pos::new(line, 1),
                     format!("local authority code `{code}` is listed twice"),
                 ));
-                continue;
+                return;
             }
             let idx = out.list.len();
             out.by_code.insert(code.clone(), idx);
@@ -107,7 +107,7 @@ impl Authorities {
                 name,
                 region: record[c_region].trim().to_string(),
             });
-        }
+        });
         if diags.is_empty() {
             Ok(out)
         } else {

@@ -5,21 +5,17 @@
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 
-/// A CSV file's header and its well-formed records.
-pub struct Csv {
+/// A CSV file opened and its header read.
+pub struct Csv<'a> {
+    rel: &'a str,
+    reader: csv::Reader<&'a [u8]>,
     pub headers: Vec<String>,
-    /// Each record with its 1-based line in the file.
-    pub records: Vec<(usize, csv::StringRecord)>,
 }
 
-impl Csv {
-    /// Reads `text`. With `flexible`, records may have any number of fields (the caller
+impl<'a> Csv<'a> {
+    /// Opens `text`. With `flexible`, records may have any number of fields (the caller
     /// checks them); without, a record of the wrong length is a diagnostic.
-    pub fn read(
-        rel: &str,
-        text: &str,
-        flexible: bool,
-    ) -> Result<(Csv, Vec<Diagnostic>), Diagnostic> {
+    pub fn open(rel: &'a str, text: &'a str, flexible: bool) -> Result<Csv<'a>, Diagnostic> {
         let mut reader = csv::ReaderBuilder::new()
             .flexible(flexible)
             .from_reader(text.as_bytes());
@@ -29,24 +25,11 @@ impl Csv {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
-        let mut records = Vec::new();
-        let mut diags = Vec::new();
-        for record in reader.into_records() {
-            match record {
-                Ok(r) => records.push((r.position().map_or(0, |p| p.line() as usize), r)),
-                Err(e) => {
-                    let pos = e
-                        .position()
-                        .map_or(Pos::START, |p| Pos::new(p.line() as usize, 1));
-                    diags.push(Diagnostic::at(
-                        rel,
-                        pos,
-                        format!("malformed row: {}", message(&e)),
-                    ));
-                }
-            }
-        }
-        Ok((Csv { headers, records }, diags))
+        Ok(Csv {
+            rel,
+            reader,
+            headers,
+        })
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -54,18 +37,14 @@ impl Csv {
     }
 
     /// The indexes of `names`, or an error for each one the header lacks.
-    pub fn require<const N: usize>(
-        &self,
-        rel: &str,
-        names: [&str; N],
-    ) -> Result<[usize; N], Vec<Diagnostic>> {
+    pub fn require<const N: usize>(&self, names: [&str; N]) -> Result<[usize; N], Vec<Diagnostic>> {
         let found = names.map(|n| self.column(n));
         let missing: Vec<Diagnostic> = names
             .iter()
             .zip(&found)
             .filter(|(_, f)| f.is_none())
             .map(|(n, _)| {
-                Diagnostic::at(rel, Pos::START, format!("missing column `{n}`"))
+                Diagnostic::at(self.rel, Pos::START, format!("missing column `{n}`"))
                     .with_help(did_you_mean(n, self.headers.iter().map(String::as_str)))
             })
             .collect();
@@ -73,6 +52,36 @@ impl Csv {
             Ok(found.map(|f| f.unwrap_or_default()))
         } else {
             Err(missing)
+        }
+    }
+
+    /// Calls `each` with every well-formed record and its 1-based line, reusing one record
+    /// so that a large table is read without an allocation per row; malformed records are
+    /// reported into `diags`, which `each` may add to as well.
+    pub fn each(
+        mut self,
+        diags: &mut Vec<Diagnostic>,
+        mut each: impl FnMut(usize, &csv::StringRecord, &mut Vec<Diagnostic>),
+    ) {
+        let mut record = csv::StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record.position().map_or(0, |p| p.line() as usize);
+                    each(line, &record, diags);
+                }
+                Err(e) => {
+                    let pos = e
+                        .position()
+                        .map_or(Pos::START, |p| Pos::new(p.line() as usize, 1));
+                    diags.push(Diagnostic::at(
+                        self.rel,
+                        pos,
+                        format!("malformed row: {}", message(&e)),
+                    ));
+                }
+            }
         }
     }
 }

@@ -36,6 +36,7 @@ use output::Sink;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// What a successful build produced.
 pub struct Built {
@@ -44,18 +45,48 @@ pub struct Built {
     /// Every file written: pages, feeds, sitemap and static files.
     pub files: usize,
     pub documents: usize,
+    /// How long each stage took, in order (`--timings`).
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Time per stage, taken as each one ends.
+struct Stopwatch {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Runs every stage, sending each output file to `sink` as it is made: `check` passes a sink
 /// that keeps nothing, `build` one that writes the staging folder.
 pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
+    let mut clock = Stopwatch::start();
     let load::Loaded {
         site,
         errors,
         failed,
+        data_time,
     } = load::load(root, options).map_err(diagnostic::sorted)?;
+    clock.lap("load and resolve (documents and data together)");
+    clock
+        .laps
+        .push(("  of which gap tables and series", data_time));
     let mut diags = errors;
     let facts = facts::join(&site);
+    clock.lap("join");
     let theme = render::Theme::load(root, site.config.theme.as_deref())?;
     let jobs = render::jobs(&site, &facts);
     let urls: Vec<String> = jobs.iter().map(|j| j.url(&site)).collect();
@@ -90,6 +121,7 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
         Some(h) => markdown::render(&h.path, &h.text, h.body_offset, &links, &highlighter, false),
         None => Rendered::default(),
     };
+    clock.lap("markdown");
 
     let mut pages: Vec<linkcheck::Page> = site
         .docs
@@ -109,6 +141,7 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
         });
     }
     let open_data = data::export::all(&site.data, &site.authorities);
+    clock.lap("open data");
     let doc_urls: BTreeSet<&str> = site.docs.iter().map(|d| d.url.as_str()).collect();
     let generated: BTreeSet<String> = urls
         .iter()
@@ -140,9 +173,11 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
     if !diags.is_empty() {
         return Err(diagnostic::sorted(diags));
     }
+    clock.lap("link check");
 
     let renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html)?;
     let mut errors = renderer.render_all(&jobs, sink);
+    clock.lap("render and write pages");
     let sitemap_urls: Vec<&str> = urls
         .iter()
         .map(String::as_str)
@@ -176,10 +211,12 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
     if !errors.is_empty() {
         return Err(diagnostic::sorted(errors));
     }
+    clock.lap("feeds, static files and open data written");
     Ok(Built {
         pages: jobs.len(),
         files: jobs.len() + extras.len() + theme.static_files.len() + open_data.len(),
         documents: site.docs.len(),
+        timings: clock.laps,
     })
 }
 

@@ -51,6 +51,9 @@ pub struct Loaded {
     pub site: Site,
     pub errors: Vec<Diagnostic>,
     pub failed: Vec<Failed>,
+    /// How long reading the gap tables and computing their series took, alongside the
+    /// documents (for `--timings`).
+    pub data_time: std::time::Duration,
 }
 
 /// Loads and resolves the site at `root`. Only problems that leave nothing to check the
@@ -116,8 +119,11 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
             .collect()
     };
     // The tables are the biggest files; they are read while the documents are.
-    let (results, (data, data_errors)) =
-        rayon::join(read_all, || data::load(root, &indicators, &authorities));
+    let (results, ((data, data_errors), data_time)) = rayon::join(read_all, || {
+        let started = std::time::Instant::now();
+        let loaded = data::load(root, &indicators, &authorities);
+        (loaded, started.elapsed())
+    });
     errors.extend(data_errors);
     let mut docs: Vec<Document> = Vec::with_capacity(results.len());
     let mut home: Option<Home> = None;
@@ -154,6 +160,7 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
         site,
         errors,
         failed,
+        data_time,
     })
 }
 

@@ -37,6 +37,9 @@ enum Command {
         /// Include documents marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check everything a build checks, links and anchors included, without writing.
     Check {
@@ -78,11 +81,17 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            timings,
         } => {
             let started = Instant::now();
             let out = output.unwrap_or_else(|| root.join("public"));
             match ntg::build(&root, &out, &Options { base_url, drafts }) {
                 Ok(b) => {
+                    if timings {
+                        for (stage, took) in &b.timings {
+                            eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                        }
+                    }
                     eprintln!(
                         "built {} pages ({} files) from {} documents into {} in {:.2} s",
                         b.pages,

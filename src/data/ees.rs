@@ -7,7 +7,7 @@ use crate::csvfile::Csv;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 /// The geographic levels a gap is charted at.
@@ -254,17 +254,44 @@ pub struct PlaceKey {
     pub la: Option<LaCode>,
 }
 
-/// One data row of a table.
+/// One data row of a charted place: its figures are in the table's flat columns at the
+/// row's index.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub line: usize,
     pub period: TimePeriod,
-    /// `None` for a geographic level the digest does not chart.
-    pub place: Option<PlaceKey>,
-    /// Every cell, in column order.
-    pub cells: Vec<String>,
-    /// Parsed values of the indicator columns, in `Table::indicators` order.
-    pub values: Vec<Value>,
+    /// Index in `Table::places`.
+    pub place: usize,
+}
+
+/// A filter column and the values its rows hold, each stored once.
+#[derive(Debug, Default)]
+pub struct FilterColumn {
+    pub name: String,
+    index: usize,
+    values: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl FilterColumn {
+    /// The id rows hold for `value`, if any row holds it.
+    pub fn id(&self, value: &str) -> Option<u32> {
+        self.ids.get(value).copied()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(String::as_str)
+    }
+
+    fn intern(&mut self, value: &str) -> u32 {
+        if let Some(&id) = self.ids.get(value) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(value.to_string());
+        self.ids.insert(value.to_string(), id);
+        id
+    }
 }
 
 /// What a `.meta.csv` says about one column that the digest uses: whether it is an
@@ -275,7 +302,9 @@ pub struct ColumnMeta {
     pub indicator: bool,
 }
 
-/// One gap file, read and checked.
+/// One gap file, read and checked. Only rows of the levels the digest charts are kept, and
+/// their filter values and places are interned: a table of tens of thousands of rows holds a
+/// few hundred distinct strings.
 #[derive(Debug)]
 pub struct Table {
     /// Path from the site root: `data/gaps/outcome-gaps.csv`.
@@ -285,8 +314,12 @@ pub struct Table {
     pub indicators: Vec<usize>,
     pub meta: HashMap<String, ColumnMeta>,
     pub rows: Vec<Row>,
-    /// Each filter column's distinct values, gathered once for every indicator's checks.
-    pub distinct: HashMap<usize, BTreeSet<String>>,
+    pub places: Vec<PlaceKey>,
+    pub filters: Vec<FilterColumn>,
+    /// Row `r`'s indicator values are `values[r * indicators.len()..]`, its filter value ids
+    /// `filter_ids[r * filters.len()..]`.
+    values: Vec<Value>,
+    filter_ids: Vec<u32>,
 }
 
 /// England's GSS code.
@@ -318,13 +351,22 @@ impl Table {
         self.columns.iter().position(|c| c == name)
     }
 
-    /// Columns that are neither standard nor indicators: the ones rows are filtered on.
-    pub fn filters(&self) -> impl Iterator<Item = &str> {
-        self.columns
+    /// A filter column by name.
+    pub fn filter(&self, name: &str) -> Option<(usize, &FilterColumn)> {
+        self.filters
             .iter()
             .enumerate()
-            .filter(|(i, _)| self.distinct.contains_key(i))
-            .map(|(_, c)| c.as_str())
+            .find(|(_, f)| f.name == name)
+    }
+
+    pub fn values(&self, row: usize) -> &[Value] {
+        let n = self.indicators.len();
+        &self.values[row * n..(row + 1) * n]
+    }
+
+    pub fn filter_ids(&self, row: usize) -> &[u32] {
+        let n = self.filters.len();
+        &self.filter_ids[row * n..(row + 1) * n]
     }
 
     /// Reads a table whose indicator columns are those the meta file marks, or, without one,
@@ -336,9 +378,9 @@ impl Table {
         indicator_columns: &[&str],
         authorities: &Authorities,
     ) -> Result<Table, Vec<Diagnostic>> {
-        let (table, mut diags) = Csv::read(rel, text, true).map_err(|d| vec![d])?;
-        let [period, identifier, level, country] = table.require(rel, REQUIRED_COLUMNS)?;
-        let columns = table.headers;
+        let table = Csv::open(rel, text, true).map_err(|d| vec![d])?;
+        let [period, identifier, level, country] = table.require(REQUIRED_COLUMNS)?;
+        let columns = table.headers.clone();
         let has_meta = !meta.is_empty();
         let indicators: Vec<usize> = columns
             .iter()
@@ -364,9 +406,24 @@ impl Table {
             la: col("new_la_code"),
             la_name: col("la_name"),
         };
+        let mut filters: Vec<FilterColumn> = (0..columns.len())
+            .filter(|i| {
+                !indicators.contains(i) && !STANDARD_COLUMNS.contains(&columns[*i].as_str())
+            })
+            .map(|index| FilterColumn {
+                name: columns[index].clone(),
+                index,
+                ..FilterColumn::default()
+            })
+            .collect();
         let lines: Vec<&str> = text.lines().collect();
         let mut rows = Vec::new();
-        for &(line, ref record) in &table.records {
+        let mut places: Vec<PlaceKey> = Vec::new();
+        let mut place_ids: HashMap<(GeoLevel, String), usize> = HashMap::new();
+        let mut values = Vec::new();
+        let mut filter_ids = Vec::new();
+        let mut diags = Vec::new();
+        table.each(&mut diags, |line, record, diags| {
             let raw = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
             let at = |field: usize| Pos::new(line, field_column(raw, field));
             if record.len() != columns.len() {
@@ -379,15 +436,15 @@ impl Table {
                         columns.len()
                     ),
                 ));
-                continue;
+                return;
             }
-            let cells: Vec<String> = record.iter().map(|s| s.trim().to_string()).collect();
+            let cells: Vec<&str> = record.iter().map(str::trim).collect();
             let mut row_ok = true;
             let mut error = |field: usize, message: String, help: Option<String>| {
                 row_ok = false;
                 diags.push(Diagnostic::at(rel, at(field), message).with_help(help));
             };
-            let identifier = &cells[c.identifier];
+            let identifier = cells[c.identifier];
             let period = match period_shape(identifier) {
                 None => {
                     error(
@@ -401,7 +458,7 @@ impl Table {
                     None
                 }
                 Some(shape) => {
-                    let p = TimePeriod::parse(&cells[c.period], shape);
+                    let p = TimePeriod::parse(cells[c.period], shape);
                     if p.is_none() {
                         let example = match shape {
                             PeriodShape::TwoYears => "six digits for two years, such as `201819`",
@@ -419,7 +476,7 @@ impl Table {
                     p
                 }
             };
-            let level_text = cells[c.level].as_str();
+            let level_text = cells[c.level];
             let level = match level_text {
                 "National" => Some(Some(GeoLevel::National)),
                 "Regional" => Some(Some(GeoLevel::Regional)),
@@ -437,7 +494,11 @@ impl Table {
                     None
                 }
             };
-            let cell = |i: Option<usize>| i.map(|i| cells[i].clone()).filter(|s| !s.is_empty());
+            let cell = |i: Option<usize>| {
+                i.map(|i| cells[i])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+            };
             let place = match level {
                 Some(Some(level)) => {
                     let (code_col, name) = match level {
@@ -494,10 +555,10 @@ impl Table {
                 }
                 _ => None,
             };
-            let mut values = Vec::with_capacity(indicators.len());
+            let mut row_values = Vec::with_capacity(indicators.len());
             for &i in &indicators {
-                match Value::parse(&cells[i]) {
-                    Some(v) => values.push(v),
+                match Value::parse(cells[i]) {
+                    Some(v) => row_values.push(v),
                     None => error(
                         i,
                         if cells[i].is_empty() {
@@ -512,39 +573,33 @@ impl Table {
                     ),
                 }
             }
-            if let (true, Some(period), Some(level)) = (row_ok, period, level) {
-                rows.push(Row {
-                    line,
-                    period,
-                    place: if level.is_some() { place } else { None },
-                    cells,
-                    values,
-                });
-            }
-        }
+            let (true, Some(period), Some(place)) = (row_ok, period, place) else {
+                return;
+            };
+            let key = (place.level, place.code.clone());
+            let place = *place_ids.entry(key).or_insert_with(|| {
+                places.push(place);
+                places.len() - 1
+            });
+            rows.push(Row {
+                line,
+                period,
+                place,
+            });
+            values.extend(row_values);
+            filter_ids.extend(filters.iter_mut().map(|f| f.intern(cells[f.index])));
+        });
         if diags.is_empty() {
-            let filters: Vec<usize> = (0..columns.len())
-                .filter(|i| {
-                    !indicators.contains(i) && !STANDARD_COLUMNS.contains(&columns[*i].as_str())
-                })
-                .collect();
-            let mut distinct: HashMap<usize, BTreeSet<String>> =
-                filters.iter().map(|&f| (f, BTreeSet::new())).collect();
-            for row in &rows {
-                for &f in &filters {
-                    let set = distinct.get_mut(&f).expect("made above");
-                    if !set.contains(&row.cells[f]) {
-                        set.insert(row.cells[f].clone());
-                    }
-                }
-            }
             Ok(Table {
                 rel: rel.to_string(),
                 columns,
                 indicators,
                 meta,
                 rows,
-                distinct,
+                places,
+                filters,
+                values,
+                filter_ids,
             })
         } else {
             Err(diags)
@@ -584,11 +639,12 @@ fn field_column(line: &str, n: usize) -> usize {
 
 /// Reads a `.meta.csv`: which columns are indicators, with their labels, units and decimals.
 pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, Vec<Diagnostic>> {
-    let (table, mut diags) = Csv::read(rel, text, false).map_err(|d| vec![d])?;
-    let [c_name, c_type] = table.require(rel, ["col_name", "col_type"])?;
+    let table = Csv::open(rel, text, false).map_err(|d| vec![d])?;
+    let [c_name, c_type] = table.require(["col_name", "col_type"])?;
     let c_dp = table.column("indicator_dp");
     let mut out = HashMap::new();
-    for &(line, ref record) in &table.records {
+    let mut diags = Vec::new();
+    table.each(&mut diags, |line, record, diags| {
         let get = |i: Option<usize>| {
             i.and_then(|i| record.get(i))
                 .map(str::trim)
@@ -607,7 +663,7 @@ pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, 
                         other.unwrap_or("")
                     ),
                 ));
-                continue;
+                return;
             }
         };
         let decimals = match get(c_dp) {
@@ -620,13 +676,13 @@ pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, 
                         Pos::new(line, 1),
                         format!("indicator_dp `{s}` is not a number of decimal places from 0 to 6"),
                     ));
-                    continue;
+                    return;
                 }
             },
         };
         let Some(name) = get(Some(c_name)) else {
             diags.push(Diagnostic::at(rel, Pos::new(line, 1), "col_name is empty"));
-            continue;
+            return;
         };
         out.insert(
             name,
@@ -635,7 +691,7 @@ pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, 
                 indicator,
             },
         );
-    }
+    });
     if diags.is_empty() {
         Ok(out)
     } else {
@@ -685,7 +741,7 @@ mod tests {
              201819,Academic year,National,E92000001,,,,D,12.5\n",
         )
         .unwrap();
-        let values: Vec<Value> = t.rows.iter().map(|r| r.values[0]).collect();
+        let values: Vec<Value> = (0..t.rows.len()).map(|r| t.values(r)[0]).collect();
         assert_eq!(
             values,
             vec![

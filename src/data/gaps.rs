@@ -248,62 +248,69 @@ struct Pair {
     comparison: Option<(Value, usize)>,
 }
 
-/// Selects an indicator's rows from its table (already checked to have its columns and
-/// filter values) and computes every place's series. Two rows for the same place, year and
-/// side are reported: one of them is a mistake, and picking either would hide it.
+/// The rows an indicator reads, resolved against its table: positions of its value and
+/// filter columns and the ids of the filter values it picks.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Position of the value column among the table's indicator columns.
+    pub value: usize,
+    /// Filters held fixed: (position among the table's filters, value id).
+    pub fixed: Vec<(usize, u32)>,
+    /// The filter that tells group from comparison, and the ids of the two.
+    pub side: usize,
+    pub group: u32,
+    pub comparison: u32,
+}
+
+/// Computes every place's series from the rows `sel` picks. Two rows for the same place,
+/// year and side are reported: one of them is a mistake, and picking either would hide it.
 pub fn compute(
     ind: &Indicator,
     table: &Table,
-    value_col: usize,
+    sel: &Selection,
     decimals: u8,
 ) -> Result<IndicatorGaps, Vec<Diagnostic>> {
-    let fixed: Vec<(usize, &str)> = ind
-        .filter
-        .fixed
-        .iter()
-        .filter_map(|(k, v)| Some((table.column(&k.value)?, v.value.as_str())))
-        .collect();
-    let side_col = table.column(&ind.filter.column.value);
-    let value_at = table.indicators.iter().position(|&i| i == value_col);
-    let (Some(side_col), Some(value_at)) = (side_col, value_at) else {
-        return Ok(IndicatorGaps::default());
-    };
-    let mut places: BTreeMap<(GeoLevel, String), (PlaceKey, BTreeMap<TimePeriod, Pair>)> =
-        BTreeMap::new();
+    // By place index, then year.
+    let mut places: BTreeMap<usize, BTreeMap<TimePeriod, Pair>> = BTreeMap::new();
     let mut diags = Vec::new();
-    for row in &table.rows {
-        let Some(place) = &row.place else { continue };
-        if !fixed.iter().all(|&(c, v)| row.cells[c] == v) {
+    for (r, row) in table.rows.iter().enumerate() {
+        let ids = table.filter_ids(r);
+        if !sel.fixed.iter().all(|&(f, id)| ids[f] == id) {
             continue;
         }
-        let side = &row.cells[side_col];
-        let is_group = *side == ind.filter.group.value;
-        if !is_group && *side != ind.filter.comparison.value {
+        let is_group = ids[sel.side] == sel.group;
+        if !is_group && ids[sel.side] != sel.comparison {
             continue;
         }
-        let entry = places
-            .entry((place.level, place.code.clone()))
-            .or_insert_with(|| (place.clone(), BTreeMap::new()));
-        let pair = entry.1.entry(row.period.clone()).or_default();
+        let pair = places
+            .entry(row.place)
+            .or_default()
+            .entry(row.period.clone())
+            .or_default();
         let slot = if is_group {
             &mut pair.group
         } else {
             &mut pair.comparison
         };
         if let Some((_, first)) = slot {
+            let side = if is_group {
+                &ind.filter.group.value
+            } else {
+                &ind.filter.comparison.value
+            };
             diags.push(Diagnostic::at(
                 &table.rel,
                 Pos::new(row.line, 1),
                 format!(
                     "a second row for {} {} `{side}` (indicator `{}`); the first is on line {first}",
-                    place.code,
+                    table.places[row.place].code,
                     row.period.code(),
                     ind.id
                 ),
             ));
             continue;
         }
-        *slot = Some((row.values[value_at], row.line));
+        *slot = Some((table.values(r)[sel.value], row.line));
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -313,7 +320,8 @@ pub fn compute(
         ..IndicatorGaps::default()
     };
     let mut periods = std::collections::BTreeSet::new();
-    for ((level, code), (place, years)) in places {
+    for (place, years) in places {
+        let place = table.places[place].clone();
         let points: Vec<Point> = years
             .into_iter()
             .map(|(period, pair)| {
@@ -335,10 +343,10 @@ pub fn compute(
             place,
             points,
         };
-        match level {
+        match series.place.level {
             GeoLevel::National => out.national = Some(series),
             GeoLevel::Regional => {
-                out.regions.insert(code, series);
+                out.regions.insert(series.place.code.clone(), series);
             }
             GeoLevel::LocalAuthority => {
                 if let Some(la) = series.place.la.clone() {

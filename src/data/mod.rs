@@ -14,7 +14,7 @@ use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::Taxonomies;
 use ees::Table;
-use gaps::IndicatorGaps;
+use gaps::{IndicatorGaps, Selection};
 use indicators::{Indicator, Indicators, Spanned};
 use neighbours::Neighbours;
 use rayon::prelude::*;
@@ -131,13 +131,13 @@ pub fn load(
                     ]);
                 }
             };
-            let value_col = check_rows(rel, ind, table)?;
+            let selection = check_rows(rel, ind, table)?;
             let decimals = table
                 .meta
                 .get(&ind.column.value)
                 .and_then(|m| m.decimals)
                 .unwrap_or(DEFAULT_DECIMALS);
-            gaps::compute(ind, table, value_col, decimals)
+            gaps::compute(ind, table, &selection, decimals)
         })
         .collect();
     let mut series = Vec::with_capacity(results.len());
@@ -209,69 +209,53 @@ fn read_neighbours(root: &Path, authorities: &Authorities) -> Result<Neighbours,
     Neighbours::parse(&file, authorities)
 }
 
-/// Checks that the columns and filter values an indicator names are in its table; returns
-/// the indicator column's index.
-fn check_rows(rel: &str, ind: &Indicator, table: &Table) -> Result<usize, Vec<Diagnostic>> {
+/// Checks that the columns and filter values an indicator names are in its table, and
+/// resolves them to the rows it reads.
+fn check_rows(rel: &str, ind: &Indicator, table: &Table) -> Result<Selection, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let filters: Vec<&str> = table.filters().collect();
     let indicator_cols: Vec<&str> = table
         .indicators
         .iter()
         .map(|&i| table.columns[i].as_str())
         .collect();
-    let value_col = match table.column(&ind.column.value) {
-        Some(i) if table.indicators.contains(&i) => Some(i),
-        Some(_) => {
-            diags.push(
-                Diagnostic::at(
-                    rel,
-                    ind.column.pos,
-                    format!(
-                        "`{}` is not an indicator column of {}",
-                        ind.column.value, table.rel
-                    ),
-                )
-                .with_help(did_you_mean(
-                    &ind.column.value,
-                    indicator_cols.iter().copied(),
-                )),
-            );
-            None
-        }
-        None => {
-            diags.push(
-                Diagnostic::at(
-                    rel,
-                    ind.column.pos,
-                    format!("{} has no column `{}`", table.rel, ind.column.value),
-                )
-                .with_help(did_you_mean(
-                    &ind.column.value,
-                    indicator_cols.iter().copied(),
-                )),
-            );
-            None
-        }
-    };
-    let mut filter = |column: &Spanned, values: &[&Spanned]| {
-        let Some(c) = table
-            .column(&column.value)
-            .filter(|_| filters.contains(&column.value.as_str()))
-        else {
+    let value = indicator_cols.iter().position(|c| *c == ind.column.value);
+    if value.is_none() {
+        let message = if table.column(&ind.column.value).is_some() {
+            format!(
+                "`{}` is not an indicator column of {}",
+                ind.column.value, table.rel
+            )
+        } else {
+            format!("{} has no column `{}`", table.rel, ind.column.value)
+        };
+        diags.push(
+            Diagnostic::at(rel, ind.column.pos, message).with_help(did_you_mean(
+                &ind.column.value,
+                indicator_cols.iter().copied(),
+            )),
+        );
+    }
+    // A filter column and the ids of `values` in it; every name it lacks is reported.
+    let mut filter = |column: &Spanned, values: &[&Spanned]| -> Option<(usize, Vec<u32>)> {
+        let Some((f, col)) = table.filter(&column.value) else {
             diags.push(
                 Diagnostic::at(
                     rel,
                     column.pos,
                     format!("{} has no filter column `{}`", table.rel, column.value),
                 )
-                .with_help(did_you_mean(&column.value, filters.iter().copied())),
+                .with_help(did_you_mean(
+                    &column.value,
+                    table.filters.iter().map(|f| f.name.as_str()),
+                )),
             );
-            return;
+            return None;
         };
-        let present = &table.distinct[&c];
+        let mut ids = Vec::new();
         for v in values {
-            if !present.contains(&v.value) {
-                diags.push(
+            match col.id(&v.value) {
+                Some(id) => ids.push(id),
+                None => diags.push(
                     Diagnostic::at(
                         rel,
                         v.pos,
@@ -280,20 +264,30 @@ fn check_rows(rel: &str, ind: &Indicator, table: &Table) -> Result<usize, Vec<Di
                             table.rel, column.value, v.value
                         ),
                     )
-                    .with_help(did_you_mean(&v.value, present.iter().map(String::as_str))),
-                );
+                    .with_help(did_you_mean(&v.value, col.values())),
+                ),
             }
         }
+        (ids.len() == values.len()).then_some((f, ids))
     };
-    for (k, v) in &ind.filter.fixed {
-        filter(k, &[v]);
-    }
-    filter(
+    let fixed: Vec<Option<(usize, u32)>> = ind
+        .filter
+        .fixed
+        .iter()
+        .map(|(k, v)| filter(k, &[v]).map(|(f, ids)| (f, ids[0])))
+        .collect();
+    let side = filter(
         &ind.filter.column,
         &[&ind.filter.group, &ind.filter.comparison],
     );
-    match value_col {
-        Some(c) if diags.is_empty() => Ok(c),
+    match (value, side, fixed.into_iter().collect::<Option<Vec<_>>>()) {
+        (Some(value), Some((side, ids)), Some(fixed)) if diags.is_empty() => Ok(Selection {
+            value,
+            fixed,
+            side,
+            group: ids[0],
+            comparison: ids[1],
+        }),
         _ => Err(diags),
     }
 }

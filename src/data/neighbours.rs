@@ -30,12 +30,12 @@ impl Neighbours {
     /// Reads `code,rank,neighbour_code[,closeness]`; other columns (names) are allowed.
     pub fn parse(file: &SourceFile, las: &Authorities) -> Result<Neighbours, Vec<Diagnostic>> {
         let rel = file.rel.as_str();
-        let (table, mut diags) = Csv::read(rel, &file.text, false).map_err(|d| vec![d])?;
-        let [c_code, c_rank, c_neighbour] =
-            table.require(rel, ["code", "rank", "neighbour_code"])?;
+        let table = Csv::open(rel, &file.text, false).map_err(|d| vec![d])?;
+        let [c_code, c_rank, c_neighbour] = table.require(["code", "rank", "neighbour_code"])?;
         let c_close = table.column("closeness");
         let mut out = Neighbours::default();
-        for &(line, ref record) in &table.records {
+        let mut diags = Vec::new();
+        table.each(&mut diags, |line, record, diags| {
             let field = |i: usize| record.get(i).unwrap_or("").trim();
             let mut code = |i: usize, what: &str| {
                 let s = field(i);
@@ -74,7 +74,7 @@ impl Neighbours {
                         .map(str::to_string),
                 });
             }
-        }
+        });
         for list in out.by_la.values_mut() {
             list.sort_by_key(|n| n.rank);
         }
