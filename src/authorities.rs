@@ -56,6 +56,11 @@ impl Authorities {
         self.by_code.get(s).map(|&i| self.list[i].code.clone())
     }
 
+    /// Every row's region, in file order, repeats included.
+    pub fn regions(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|la| la.region.as_str())
+    }
+
     /// Every GSS code, for suggestions.
     pub fn codes(&self) -> impl Iterator<Item = &str> {
         self.list.iter().map(|la| la.code.as_str())

@@ -22,6 +22,7 @@ pub mod newdoc;
 pub mod output;
 pub mod render;
 pub mod routes;
+pub mod search;
 pub mod site;
 pub mod source;
 pub mod suggest;
@@ -71,8 +72,15 @@ impl Stopwatch {
 }
 
 /// Runs every stage, sending each output file to `sink` as it is made: `check` passes a sink
-/// that keeps nothing, `build` one that writes the staging folder.
-pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built, Vec<Diagnostic>> {
+/// that keeps nothing, `build` one that writes the staging folder. With `index`, the search
+/// index is built too, and returned staged for the caller to commit once the output is in
+/// place.
+fn generate(
+    root: &Path,
+    options: &Options,
+    sink: &dyn Sink,
+    index: bool,
+) -> Result<(Built, Option<search::Staged>), Vec<Diagnostic>> {
     let mut clock = Stopwatch::start();
     let load::Loaded {
         site,
@@ -175,9 +183,38 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
     }
     clock.lap("link check");
 
-    let renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html)?;
-    let mut errors = renderer.render_all(&jobs, sink);
-    clock.lap("render and write pages");
+    let mut renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html)?;
+    let (scripts, scripts_dir) = search::scripts(&theme.static_files);
+    let (page_jobs, search_jobs): (Vec<render::Job>, Vec<render::Job>) = jobs
+        .iter()
+        .cloned()
+        .partition(|j| !matches!(j, render::Job::Search));
+    // The index is built while the pages render: it needs only the documents' text.
+    let (mut errors, staged) = rayon::join(
+        || renderer.render_all(&page_jobs, sink),
+        || {
+            index.then(|| {
+                let docs: Vec<search::SearchDoc> = (0..site.docs.len())
+                    .into_par_iter()
+                    .map(|i| search::SearchDoc::of(&site, i, &bodies[i].html))
+                    .collect();
+                search::stage(root, &site, &docs)
+            })
+        },
+    );
+    let staged = match staged.transpose() {
+        Ok(s) => s,
+        Err(d) => {
+            errors.push(d);
+            None
+        }
+    };
+    renderer.set_search(render::SearchAssets {
+        script: site.href(&format!("{scripts_dir}ui.js")),
+        meta: staged.as_ref().map(|s| site.href(&s.export.meta)),
+    });
+    errors.extend(renderer.render_all(&search_jobs, sink));
+    clock.lap("render and write pages, and index for search");
     let sitemap_urls: Vec<&str> = urls
         .iter()
         .map(String::as_str)
@@ -198,8 +235,20 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
             theme
                 .static_files
                 .par_iter()
+                .filter(|(rel, _)| !search::is_script(rel))
                 .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())),
         )
+        .chain(
+            scripts
+                .par_iter()
+                .map(|(rel, bytes)| (rel.as_str(), *bytes)),
+        )
+        .chain(staged.par_iter().flat_map_iter(|s| {
+            s.export
+                .files
+                .iter()
+                .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()))
+        }))
         .chain(
             open_data
                 .par_iter()
@@ -211,25 +260,33 @@ pub fn generate(root: &Path, options: &Options, sink: &dyn Sink) -> Result<Built
     if !errors.is_empty() {
         return Err(diagnostic::sorted(errors));
     }
-    clock.lap("feeds, static files and open data written");
-    Ok(Built {
-        pages: jobs.len(),
-        files: jobs.len() + extras.len() + theme.static_files.len() + open_data.len(),
-        documents: site.docs.len(),
-        timings: clock.laps,
-    })
+    clock.lap("feeds, static files, open data and search files written");
+    let files = jobs.len()
+        + extras.len()
+        + theme.static_files.len()
+        + open_data.len()
+        + staged.as_ref().map_or(0, |s| s.export.files.len());
+    Ok((
+        Built {
+            pages: jobs.len(),
+            files,
+            documents: site.docs.len(),
+            timings: clock.laps,
+        },
+        staged,
+    ))
 }
 
 /// Checks the site at `root` as a build would, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    generate(root, options, &output::Discard::default())
+    generate(root, options, &output::Discard::default(), false).map(|(built, _)| built)
 }
 
 /// Builds the site at `root` into `out`, replacing it only if the whole build succeeds.
 pub fn build(root: &Path, out: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    output::atomically(
+    let (built, staged) = output::atomically(
         out,
-        |folder| generate(root, options, folder),
+        |folder| generate(root, options, folder, true),
         |e| {
             vec![Diagnostic::new(
                 out.display().to_string(),
@@ -237,5 +294,15 @@ pub fn build(root: &Path, out: &Path, options: &Options) -> Result<Built, Vec<Di
                 format!("cannot write the site: {e}"),
             )]
         },
-    )
+    )?;
+    if let Some(staged) = staged {
+        staged.commit(root).map_err(|e| {
+            vec![Diagnostic::new(
+                search::INDEX_DIR,
+                None,
+                format!("the site was built, but the search index could not be saved: {e}"),
+            )]
+        })?;
+    }
+    Ok(built)
 }

@@ -31,6 +31,11 @@ fn read_required(root: &Path, rel: &str) -> Result<SourceFile, Vec<Diagnostic>> 
     SourceFile::read(root, &abs).map_err(|d| vec![d])
 }
 
+/// Reads data/local-authorities.csv alone (for `ntg search`).
+pub fn authorities(root: &Path) -> Result<Authorities, Vec<Diagnostic>> {
+    read_required(root, "data/local-authorities.csv").and_then(|f| Authorities::parse(&f))
+}
+
 /// Reads data/taxonomies.yaml alone (for `ntg new`).
 pub fn taxonomies(root: &Path) -> Result<Taxonomies, Vec<Diagnostic>> {
     read_required(root, "data/taxonomies.yaml").and_then(|f| Taxonomies::parse(&f))
@@ -63,8 +68,7 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let config = read_required(root, "site.yaml")
         .and_then(|f| SiteConfig::parse(&f, options.base_url.as_deref()));
     let taxonomies = taxonomies(root);
-    let authorities =
-        read_required(root, "data/local-authorities.csv").and_then(|f| Authorities::parse(&f));
+    let authorities = authorities(root);
     let indicators = match &taxonomies {
         Ok(t) => data::read_indicators(root, t),
         Err(_) => Ok(Indicators::default()),

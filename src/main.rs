@@ -49,12 +49,42 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Search the index the last build made, as the website's search page does.
+    Search {
+        query: String,
+        #[arg(long)]
+        theme: Vec<String>,
+        #[arg(long)]
+        group: Vec<String>,
+        #[arg(long)]
+        outcome: Vec<String>,
+        /// case-study, hypothesis, evidence or page.
+        #[arg(long = "type")]
+        kind: Vec<String>,
+        /// The slug of a region's name, such as north-west.
+        #[arg(long)]
+        region: Vec<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: SearchFormat,
+        /// How many results to show.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Print the terms search makes of the text on standard input, one line of terms per
+    /// input line: what a word must be for a query to find it.
+    Analyze,
     /// Write a new document with every required key, ready to fill in.
     New {
         #[arg(value_enum)]
         kind: NewKind,
         title: String,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SearchFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -128,6 +158,59 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Search {
+            query,
+            theme,
+            group,
+            outcome,
+            kind,
+            region,
+            format,
+            limit,
+        } => {
+            let filters = [theme, group, outcome, kind, region];
+            match ntg::search::cli(&root, &query, &filters, limit) {
+                Ok(hits) => {
+                    match format {
+                        SearchFormat::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&hits).unwrap_or_default()
+                        ),
+                        SearchFormat::Human if hits.is_empty() => println!("no results"),
+                        SearchFormat::Human => {
+                            for (i, h) in hits.iter().enumerate() {
+                                println!(
+                                    "{:>2}. {}\n    {}  (score {:.4})",
+                                    i + 1,
+                                    h.title,
+                                    h.url,
+                                    h.score
+                                );
+                            }
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(ntg::search::SearchError::Usage(m)) => {
+                    eprintln!("error: {m}");
+                    ExitCode::from(2)
+                }
+                Err(ntg::search::SearchError::Site(m)) => {
+                    eprintln!("error: {m}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Analyze => {
+            let mut analyzer = ntg::search::analyzer::analyzer();
+            for line in std::io::stdin().lines().map_while(Result::ok) {
+                println!(
+                    "{}",
+                    ntg::search::analyzer::terms(&mut analyzer, &line).join(" ")
+                );
+            }
+            ExitCode::SUCCESS
+        }
         Command::New { kind, title } => {
             let section = match kind {
                 NewKind::CaseStudy => Section::CaseStudies,

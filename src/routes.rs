@@ -76,6 +76,10 @@ pub fn authority_data(code: &LaCode) -> String {
     format!("/data/local-authorities/{code}")
 }
 
+pub fn search() -> String {
+    "/search/".into()
+}
+
 pub fn evidence_map() -> String {
     "/evidence-map/".into()
 }

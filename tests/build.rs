@@ -283,13 +283,20 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
         before,
         "public/ changed after a failed build"
     );
-    // Nothing is left behind beside it either.
-    let leftovers: Vec<_> = std::fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("ntg-"))
+    // Nothing is left behind beside it either, and the search index of the good build is
+    // the only one in the cache.
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let leftovers: Vec<_> = names(site.path())
+        .into_iter()
+        .filter(|n| n.contains("ntg-") && n != ".ntg-cache")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(names(&site.path().join(".ntg-cache")), ["search-index"]);
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod theme;
 mod view;
 
 pub use theme::Theme;
-pub use view::label;
+pub use view::{label, type_label};
 
 use crate::authorities::LaCode;
 use crate::content::Section;
@@ -169,7 +169,16 @@ pub enum Job<'a> {
     EvidenceMap,
     /// The documents of one map cell: rows, row term, outcome, page.
     MapCell(MapRows, usize, usize, usize),
+    Search,
     NotFound,
+}
+
+/// Where the search page finds its client and its index.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchAssets {
+    pub script: String,
+    /// `None` when no index was built (`ntg check`).
+    pub meta: Option<String>,
 }
 
 fn pages(n: usize) -> usize {
@@ -209,6 +218,7 @@ pub fn jobs<'a>(site: &Site, facts: &'a Facts) -> Vec<Job<'a>> {
             }
         }
     }
+    jobs.push(Job::Search);
     jobs.push(Job::NotFound);
     jobs
 }
@@ -228,6 +238,7 @@ impl Job<'_> {
             Job::Indicator(i) => routes::indicator(&site.data.indicators.list[*i].id),
             Job::EvidenceMap => routes::evidence_map(),
             Job::MapCell(rows, r, o, p) => routes::paginated(&rows.cell_url(*r, *o, site), *p),
+            Job::Search => routes::search(),
             Job::NotFound => "/404.html".into(),
         }
     }
@@ -242,6 +253,7 @@ struct SiteView<'a> {
     stylesheet: String,
     favicon: String,
     feed: String,
+    search: String,
     nav: Vec<NavItem>,
     footer: Vec<LinkView>,
 }
@@ -274,6 +286,7 @@ pub struct Renderer<'a> {
     /// Where each template came from, for errors met while rendering.
     templates: Vec<(String, String)>,
     asset_version: String,
+    search: Option<SearchAssets>,
 }
 
 impl<'a> Renderer<'a> {
@@ -318,7 +331,13 @@ impl<'a> Renderer<'a> {
                 .map(|t| (t.name.clone(), t.origin.clone()))
                 .collect(),
             asset_version: format!("{:08x}", fnv1a(css) as u32),
+            search: None,
         })
+    }
+
+    /// Gives the search page its client and index, once the index is built.
+    pub fn set_search(&mut self, assets: SearchAssets) {
+        self.search = Some(assets);
     }
 
     fn views(&self) -> Views<'a> {
@@ -367,6 +386,7 @@ impl<'a> Renderer<'a> {
             stylesheet: format!("{}?v={}", href("/css/ntg.css"), self.asset_version),
             favicon: href("/favicon.svg"),
             feed: href("/atom.xml"),
+            search: href(&routes::search()),
             nav,
             footer: self.footer.clone(),
         }
@@ -628,6 +648,19 @@ impl<'a> Renderer<'a> {
                     ],
                 )
             }
+            Job::Search => {
+                ctx.insert("search", &self.search);
+                ctx.insert("facets", &self.search_facets());
+                ctx.insert("browse", &self.browse_links());
+                let intro = "Search every case study, hypothesis and submission, and narrow the results by theme, group of children, outcome, type and region.";
+                ctx.insert("intro", intro);
+                (
+                    "search.html".into(),
+                    "Search".into(),
+                    Some(intro.into()),
+                    vec![home_crumb()],
+                )
+            }
             Job::NotFound => ("404.html".into(), "Page not found".into(), None, vec![]),
         };
         ctx.insert("site", &self.site_view(&url));
@@ -661,6 +694,37 @@ impl<'a> Renderer<'a> {
             "pagination",
             &Pagination::new(self.site, first, page, pages(list.len())),
         );
+    }
+
+    /// The search page's filters, one fieldset per facet.
+    fn search_facets(&self) -> Vec<FacetView> {
+        crate::search::Facet::ALL
+            .iter()
+            .map(|f| FacetView {
+                key: f.key(),
+                title: f.title(),
+                values: f
+                    .values(self.site)
+                    .into_iter()
+                    .map(|(value, label)| FacetValue { value, label })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The listing pages that answer what search would, for readers without JavaScript.
+    fn browse_links(&self) -> Vec<LinkView> {
+        let views = self.views();
+        let mut links: Vec<LinkView> = Section::LISTED
+            .iter()
+            .map(|&s| views.link(s.title(), &routes::section(s)))
+            .collect();
+        for tax in Taxonomy::ALL {
+            links.push(views.link(tax.title(), &tax.url()));
+        }
+        links.push(views.link("Local authorities by region", &routes::authorities()));
+        links.push(views.link("Evidence and gap map", &routes::evidence_map()));
+        links
     }
 
     fn term_summaries(&self, tax: Taxonomy) -> Vec<TermSummary> {
@@ -731,6 +795,19 @@ struct TermSummary {
     href: String,
     description: Option<String>,
     count: usize,
+}
+
+#[derive(Serialize)]
+struct FacetView {
+    key: &'static str,
+    title: &'static str,
+    values: Vec<FacetValue>,
+}
+
+#[derive(Serialize)]
+struct FacetValue {
+    value: String,
+    label: String,
 }
 
 #[derive(Serialize)]
@@ -825,7 +902,12 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// A small stable hash for cache-busting asset URLs: same bytes, same URL, every build.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    fnv1a_continue(0xcbf2_9ce4_8422_2325, bytes)
+}
+
+/// Continues `fnv1a` over more bytes, to hash many files as one.
+pub fn fnv1a_continue(h: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -16,11 +16,13 @@ macro_rules! embedded {
 const BUILTIN_TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "home.html", "case-study.html", "hypothesis.html", "evidence.html",
     "page.html", "list.html", "taxonomy.html", "authorities.html", "authority.html",
-    "indicators.html", "indicator.html", "evidence-map.html", "404.html",
+    "indicators.html", "indicator.html", "evidence-map.html", "search.html", "404.html",
     "partials/cards.html", "partials/pagination.html", "partials/tags.html", "partials/gaps.html",
 );
 
-const BUILTIN_STATIC: &[(&str, &[u8])] = embedded!("static": "css/ntg.css", "favicon.svg");
+const BUILTIN_STATIC: &[(&str, &[u8])] = embedded!("static": "css/ntg.css", "favicon.svg",
+    "search/ui.js", "search/worker.js", "search/engine.js", "search/stem.js",
+);
 
 /// A template's name, its source, and where it came from (for error messages).
 pub struct Template {
