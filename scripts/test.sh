@@ -28,10 +28,16 @@ cargo test --quiet
 echo "== the digest's HTML, CSS and SVG against the Nu Html Checker"
 site=$(mktemp -d)
 trap 'rm -rf "$site"' EXIT
-cargo run --quiet -- build --output "$site/public"
+cargo build --quiet
+ntg=$PWD/target/debug/ntg
+"$ntg" build --output "$site/public"
 java -jar tests/node/node_modules/vnu-jar/build/dist/vnu.jar \
   --errors-only --also-check-css --also-check-svg --skip-non-html "$site/public"
 echo "no errors"
 
-echo "== browser tests in headless Chromium"
-NTG_SITE="$site/public" node --test tests/node/
+echo "== search: the benchmark corpus, for the browser client's parity with ntg search"
+python3 ../shared/bench/gen_corpus.py --docs 2000 --out "$site/corpus" >/dev/null
+"$ntg" build --root "$site/corpus"
+
+echo "== browser and search tests (headless Chromium, Node)"
+NTG_SITE="$site/public" NTG_ROOT="$PWD" NTG_BIN="$ntg" NTG_CORPUS="$site/corpus" node --test tests/node/

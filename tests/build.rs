@@ -20,9 +20,12 @@ fn build(site: &Path, out: &Path, extra: &[&str]) {
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
 }
 
+/// The valid fixture, copied (a build keeps its search index beside the site) and built.
 fn built_fixture(extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
-    build(&fixtures().join("valid"), &out.path().join("public"), extra);
+    let site = out.path().join("site");
+    copy_tree(&fixtures().join("valid"), &site);
+    build(&site, &out.path().join("public"), extra);
     out
 }
 

@@ -69,7 +69,12 @@ impl Facet {
                 .map(|s| (s.type_name().to_string(), s.title().to_string()))
                 .collect(),
             Facet::Region => {
-                let mut regions: Vec<String> = las.regions().map(str::to_string).collect();
+                // Some rows (abolished or combined authorities) name no region.
+                let mut regions: Vec<String> = las
+                    .regions()
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_string)
+                    .collect();
                 regions.sort();
                 regions.dedup();
                 regions.into_iter().map(|r| (region_slug(&r), r)).collect()
@@ -111,7 +116,9 @@ impl SearchDoc {
             .kind
             .local_authorities()
             .iter()
-            .map(|code| region_slug(&site.authorities.get(code).region))
+            .map(|code| site.authorities.get(code).region.as_str())
+            .filter(|r| !r.is_empty())
+            .map(region_slug)
             .collect();
         regions.sort();
         regions.dedup();

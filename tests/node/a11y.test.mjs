@@ -28,7 +28,7 @@ function samplePages() {
     // An authority with documents, gap figures and statistical neighbours; a case study that
     // charts its indicators; the gap data and the evidence map.
     '/local-authorities/E08000035/', '/case-studies/gap-report-for-the-board/',
-    '/indicators/', first('indicators'), '/evidence-map/', mapCell(),
+    '/indicators/', first('indicators'), '/evidence-map/', mapCell(), '/search/',
     '/about/', '/accessibility/', '/404.html'];
 }
 

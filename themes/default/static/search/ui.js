@@ -6,7 +6,7 @@ const input = document.getElementById('search-q');
 const results = document.getElementById('search-results');
 const status = document.getElementById('search-status');
 const suggestion = document.getElementById('search-suggestion');
-const boxes = [...form.querySelectorAll('input[type=checkbox]')];
+const boxes = [...form.elements].filter((e) => e.type === 'checkbox');
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 
 let next = 0;
@@ -44,7 +44,7 @@ const el = (tag, props = {}, ...children) => {
 function show(q, r) {
   results.replaceChildren();
   suggestion.hidden = true;
-  for (const c of form.querySelectorAll('[data-count]')) {
+  for (const c of document.querySelectorAll('[data-count]')) {
     const [key, value] = c.dataset.count.split(':');
     const facet = r.counts?.[key];
     const i = boxes.filter((b) => b.name === key).findIndex((b) => b.value === value);

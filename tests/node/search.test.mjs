@@ -1,0 +1,86 @@
+// The browser's search engine against `ntg search`, on the benchmark corpus built by
+// scripts/test.sh: the same top ten (same URLs, same order, scores equal to f32 precision)
+// for every query of tests/search/queries.json, and the same analyzer on every word the
+// corpus's results can show.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { Index } from '../../themes/default/static/search/engine.js';
+
+const CORPUS = process.env.NTG_CORPUS;
+const BIN = process.env.NTG_BIN;
+if (!CORPUS || !BIN) throw new Error('set NTG_CORPUS (a built corpus) and NTG_BIN (ntg); scripts/test.sh does');
+const QUERIES = JSON.parse(fs.readFileSync(new URL('../search/queries.json', import.meta.url), 'utf8'));
+const FACETS = ['theme', 'group', 'outcome', 'type', 'region'];
+
+let index;
+let dir;
+before(async () => {
+  const search = path.join(CORPUS, 'public', 'search');
+  dir = path.join(search, fs.readdirSync(search).find((d) => /^[0-9a-f]{12}$/.test(d)));
+  index = await Index.open(async (p) => new Uint8Array(zlib.gunzipSync(fs.readFileSync(path.join(dir, p)))));
+});
+
+function cli(q, filters) {
+  const args = ['search', '--root', CORPUS, '--format', 'json', '--limit', '10', '--', q];
+  for (const key of FACETS) for (const v of filters[key] ?? []) args.splice(1, 0, `--${key}`, v);
+  const r = spawnSync(BIN, args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+// The fragments hold the href with the site's base path; ntg search prints the site path.
+const sitePath = (href) => new URL(href, 'https://x.invalid').pathname;
+
+test('the browser client ranks every query as ntg search does', async () => {
+  assert.ok(QUERIES.length >= 200, 'at least 200 queries');
+  let compared = 0, withResults = 0, filtered = 0;
+  const failures = [];
+  for (const { q, filters } of QUERIES) {
+    const expected = cli(q, filters);
+    const got = await index.search(q, filters, { limit: 10 });
+    const urls = [];
+    for (const h of got.hits) urls.push(sitePath((await index.fragment(h.doc)).u));
+    const same = urls.length === expected.length
+      && urls.every((u, i) => u === expected[i].url)
+      && got.hits.every((h, i) => Math.abs(h.score - expected[i].score) <= 1e-6 * Math.max(1, expected[i].score));
+    if (!same) failures.push(`${JSON.stringify(q)} ${JSON.stringify(filters)}\n  ntg:     ${expected.map((e) => `${e.url} ${e.score}`).join('\n           ')}\n  browser: ${urls.map((u, i) => `${u} ${got.hits[i].score}`).join('\n           ')}`);
+    compared++;
+    if (expected.length) withResults++;
+    if (Object.keys(filters).length && expected.length) filtered++;
+  }
+  assert.deepEqual(failures, [], `${failures.length} of ${compared} differ:\n${failures.slice(0, 5).join('\n')}`);
+  // A parity test that only ever compared empty lists would prove nothing.
+  assert.ok(withResults >= 180, `only ${withResults} queries had results`);
+  assert.ok(filtered >= 30, `only ${filtered} filtered queries had results`);
+});
+
+test('the browser analyzer makes the same terms as tantivy of every word in the results', async () => {
+  const words = new Set();
+  for (const f of fs.readdirSync(path.join(dir, 'd'))) {
+    const frag = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'd', f))).toString('utf8'));
+    for (const text of [frag.t, frag.s ?? '', frag.x]) for (const m of text.matchAll(/[\p{Alphabetic}\p{N}]+/gu)) words.add(m[0]);
+  }
+  // Some words as typed, capitals, accents and digits included.
+  for (const w of ['Families', 'LEARNING', 'naïve', 'Café', 'KS2', '2019', 'İstanbul', 'ΣΟΦΙΑ', 'x'.repeat(39), 'y'.repeat(40)]) words.add(w);
+  const list = [...words].sort();
+  const r = spawnSync(BIN, ['analyze'], { input: list.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  const theirs = r.stdout.split('\n');
+  const mismatches = list.filter((w, i) => index.analyzer.terms(w).join(' ') !== theirs[i]).map((w) => `${w}: browser ${index.analyzer.terms(w).join(' ')}, tantivy ${theirs[list.indexOf(w)]}`);
+  assert.ok(list.length > 3000, `only ${list.length} words`);
+  assert.deepEqual(mismatches.slice(0, 20), []);
+});
+
+test('a word that matches nothing gets a suggestion, and the word being typed matches as a prefix', async () => {
+  const r = await index.search('familes', {});
+  assert.equal(r.total, 0);
+  assert.ok(r.suggestions.familes, JSON.stringify(r.suggestions));
+  const typed = await index.search('famil', {}, { prefix: true });
+  assert.ok(typed.total > 0, 'a prefix of "families" finds documents while typing');
+  const whole = await index.search('famil', {});
+  assert.equal(whole.total, 0, 'but not once the word is complete');
+});

@@ -1,0 +1,194 @@
+//! `ntg search` end to end on the valid fixture: ranking, filters, its output shapes and its
+//! errors, and where the build leaves the index and the static export.
+
+mod common;
+
+use common::{copy_tree, fixtures, ntg, stderr, stdout};
+use serde_json::Value;
+use std::path::Path;
+
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("valid"), dir.path());
+    dir
+}
+
+fn build(root: &Path) {
+    let o = ntg(&["build", "--root", root.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+fn search(root: &Path, args: &[&str]) -> Vec<Value> {
+    let mut all = vec![
+        "search",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    all.extend_from_slice(args);
+    let o = ntg(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str::<Value>(&stdout(&o))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn hypothesis(root: &Path, slug: &str, title: &str, body: &str) {
+    std::fs::write(
+        root.join(format!("content/hypotheses/{slug}.md")),
+        format!("---\ntitle: \"{title}\"\nsummary: A hypothesis for the search tests.\nthemes: [engaging-parents]\ngroups: [young-carers]\noutcomes: [staying-safe]\nstatus: testing\n---\n\n{body}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_word_in_the_title_ranks_above_the_same_word_in_the_body_only() {
+    let dir = site();
+    hypothesis(
+        dir.path(),
+        "in-title",
+        "Mentoring works",
+        "Some adults meet pupils weekly.",
+    );
+    hypothesis(
+        dir.path(),
+        "in-body",
+        "Adults who meet pupils",
+        "Mentoring, mentoring and more mentoring: the body says it three times.",
+    );
+    build(dir.path());
+    let hits = search(dir.path(), &["mentoring"]);
+    let urls: Vec<&str> = hits.iter().map(|h| h["url"].as_str().unwrap()).collect();
+    assert_eq!(urls, ["/hypotheses/in-title/", "/hypotheses/in-body/"]);
+    assert!(hits[0]["score"].as_f64().unwrap() > hits[1]["score"].as_f64().unwrap());
+    assert_eq!(hits[0]["title"], "Mentoring works");
+}
+
+#[test]
+fn every_word_must_match_and_filters_narrow() {
+    let dir = site();
+    build(dir.path());
+    let both = search(dir.path(), &["reading carers"]);
+    let reading = search(dir.path(), &["reading"]);
+    assert!(!both.is_empty() && both.len() <= reading.len());
+    let hypotheses = search(dir.path(), &["--type", "hypothesis", "reading"]);
+    assert!(
+        hypotheses
+            .iter()
+            .all(|h| h["url"].as_str().unwrap().starts_with("/hypotheses/"))
+    );
+    assert!(
+        hypotheses.len() < reading.len(),
+        "the type filter left out the case study"
+    );
+    // A repeated key widens within its facet.
+    let either = search(
+        dir.path(),
+        &["--type", "hypothesis", "--type", "case-study", "reading"],
+    );
+    assert!(either.len() > hypotheses.len());
+    assert!(
+        search(dir.path(), &["the and of"]).is_empty(),
+        "stop words alone find nothing"
+    );
+}
+
+#[test]
+fn bad_filters_are_command_line_errors_and_a_missing_index_says_what_to_do() {
+    let dir = site();
+    let root = dir.path().to_str().unwrap();
+    let o = ntg(&["search", "--root", root, "reading"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("run `ntg build` first"),
+        "{}",
+        stderr(&o)
+    );
+    build(dir.path());
+    let o = ntg(&[
+        "search",
+        "--root",
+        root,
+        "--theme",
+        "engaging-parent",
+        "reading",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: unknown theme `engaging-parent`; did you mean `engaging-parents`?\n"
+    );
+    let o = ntg(&["search", "--root", root, "reading"]);
+    assert!(
+        stdout(&o).starts_with(" 1. "),
+        "human format numbers results:\n{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn the_index_stays_beside_the_site_and_the_export_is_under_search() {
+    let dir = site();
+    build(dir.path());
+    assert!(
+        dir.path()
+            .join(".ntg-cache/search-index/meta.json")
+            .is_file()
+    );
+    let public = dir.path().join("public");
+    let page = std::fs::read_to_string(public.join("search/index.html")).unwrap();
+    let meta = page
+        .split("data-meta=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the search page names its index");
+    assert!(
+        meta.starts_with("/digest/search/") && meta.ends_with("/meta.bin"),
+        "{meta}"
+    );
+    let on_disk = public.join(meta.trim_start_matches("/digest/"));
+    let bytes = std::fs::read(&on_disk).unwrap();
+    assert_eq!(
+        &bytes[..2],
+        [0x1f, 0x8b],
+        "export files are gzipped by the build"
+    );
+    let script = page.split("<script type=\"module\" src=\"").nth(1).unwrap();
+    assert!(script.starts_with("/digest/search/js/"), "{script}");
+    let walk: Vec<String> = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !walk
+            .iter()
+            .any(|p| p.ends_with(".idx") || p.ends_with("meta.json")),
+        "no tantivy files in the output"
+    );
+}
+
+#[test]
+fn analyze_prints_the_terms_search_makes() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ntg"))
+        .arg("analyze")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"The Families of LEARNING\nchildren in care\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "famili learn\nchildren care\n"
+    );
+}
