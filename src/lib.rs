@@ -193,15 +193,18 @@ fn generate(
     let (mut errors, staged) = rayon::join(
         || renderer.render_all(&page_jobs, sink),
         || {
-            index.then(|| {
+            let started = Instant::now();
+            let staged = index.then(|| {
                 let docs: Vec<search::SearchDoc> = (0..site.docs.len())
                     .into_par_iter()
                     .map(|i| search::SearchDoc::of(&site, i, &bodies[i].html))
                     .collect();
-                search::stage(root, &site, &docs)
-            })
+                search::stage(root, &site, docs)
+            });
+            (staged, started.elapsed())
         },
     );
+    let (staged, search_time) = staged;
     let staged = match staged.transpose() {
         Ok(s) => s,
         Err(d) => {
@@ -215,6 +218,11 @@ fn generate(
     });
     errors.extend(renderer.render_all(&search_jobs, sink));
     clock.lap("render and write pages, and index for search");
+    if index {
+        clock
+            .laps
+            .push(("  of which the search index and its export", search_time));
+    }
     let sitemap_urls: Vec<&str> = urls
         .iter()
         .map(String::as_str)
@@ -241,7 +249,7 @@ fn generate(
         .chain(
             scripts
                 .par_iter()
-                .map(|(rel, bytes)| (rel.as_str(), *bytes)),
+                .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())),
         )
         .chain(staged.par_iter().flat_map_iter(|s| {
             s.export

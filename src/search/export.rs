@@ -5,7 +5,7 @@
 //! - `t/<n>.bin`: term shards cut by term range. Terms are front-coded; each carries the
 //!   surface word it most often stands for (for "did you mean"), and per field its BM25
 //!   weight (idf x (1 + k1) x boost, as tantivy computes it in f32) and its postings: doc
-//!   deltas, term frequencies and field-norm ids.
+//!   deltas, then term frequencies, then field-norm ids.
 //! - `f/<facet>.bin`: per facet value, its documents as a delta list or a bitset.
 //! - `d/<doc>.bin`: per document what a result shows: URL, title, summary, type, facet
 //!   labels and the text excerpts are cut from.
@@ -34,7 +34,7 @@ use tantivy::{DocSet, TERMINATED};
 const SHARD_BYTES: usize = 16 * 1024;
 
 /// Excerpts are cut from this much of a document's text.
-const FRAGMENT_TEXT: usize = 1800;
+const FRAGMENT_TEXT: usize = 1400;
 
 /// Surface words are gathered from this many documents: enough to name nearly every term
 /// in a suggestion, without analysing a large site's text twice.
@@ -255,14 +255,18 @@ pub fn export(
         for f in per_field.into_iter().flatten() {
             current.extend_from_slice(&f.weight.to_le_bytes());
             varint(&mut current, f.postings.len() as u64);
+            // Column by column (deltas, then frequencies, then norms): each column is
+            // alike within itself, which is what gzip compresses best.
             let mut last = 0u32;
             body.clear();
-            for (doc, tf, norm) in f.postings {
+            for &(doc, _, _) in &f.postings {
                 varint(&mut body, u64::from(doc - last));
-                varint(&mut body, u64::from(tf));
-                body.push(norm);
                 last = doc;
             }
+            for &(_, tf, _) in &f.postings {
+                varint(&mut body, u64::from(tf));
+            }
+            body.extend(f.postings.iter().map(|&(_, _, norm)| norm));
             current.extend_from_slice(&body);
         }
         count += 1;

@@ -83,7 +83,9 @@ function decodeShard(bytes) {
       const df = r.varint();
       const docs = new Uint32Array(df), tfs = new Uint32Array(df), norms = new Uint8Array(df);
       let doc = 0;
-      for (let k = 0; k < df; k++) { doc += r.varint(); docs[k] = doc; tfs[k] = r.varint(); norms[k] = r.b[r.i++]; }
+      for (let k = 0; k < df; k++) { doc += r.varint(); docs[k] = doc; }
+      for (let k = 0; k < df; k++) tfs[k] = r.varint();
+      norms.set(r.bytes(df));
       fields.push({ weight, docs, tfs, norms });
     }
     terms.push({ term, surface, fields });
