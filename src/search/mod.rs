@@ -44,25 +44,36 @@ fn failed(what: &str, e: impl std::fmt::Display) -> Diagnostic {
 /// facet's documents lie in long runs: its file in the export shrinks to a fraction of what
 /// site order gives.
 pub fn stage(root: &Path, site: &Site, mut docs: Vec<SearchDoc>) -> Result<Staged, Diagnostic> {
-    let key = |d: &SearchDoc| -> Vec<Vec<usize>> {
-        [
-            Facet::Type,
-            Facet::Group,
-            Facet::Theme,
-            Facet::Outcome,
-            Facet::Region,
-        ]
+    const ORDER: [Facet; 5] = [
+        Facet::Type,
+        Facet::Region,
+        Facet::Group,
+        Facet::Theme,
+        Facet::Outcome,
+    ];
+    let ranks: Vec<std::collections::HashMap<String, usize>> = ORDER
         .iter()
-        .map(|&f| {
-            let values = f.values(site);
-            let mut ranks: Vec<usize> = d.facets[f as usize]
-                .iter()
-                .filter_map(|v| values.iter().position(|(k, _)| k == v))
-                .collect();
-            ranks.sort_unstable();
-            ranks
+        .map(|f| {
+            f.values(site)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (v, _))| (v, i))
+                .collect()
         })
-        .collect()
+        .collect();
+    let key = |d: &SearchDoc| -> Vec<Vec<usize>> {
+        ORDER
+            .iter()
+            .zip(&ranks)
+            .map(|(&f, rank)| {
+                let mut r: Vec<usize> = d.facets[f as usize]
+                    .iter()
+                    .filter_map(|v| rank.get(v).copied())
+                    .collect();
+                r.sort_unstable();
+                r
+            })
+            .collect()
     };
     let keys: Vec<(Vec<Vec<usize>>, usize)> =
         docs.iter().enumerate().map(|(i, d)| (key(d), i)).collect();

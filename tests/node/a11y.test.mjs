@@ -1,16 +1,12 @@
 // Accessibility of the built digest in real headless Chromium: axe-core's WCAG 2.2 A and AA
 // rules on one page of every template, plus what axe cannot see: the skip link is the first
 // thing a keyboard reaches, pages reflow at 320 CSS pixels, and print hides navigation.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { serve } from './serve.mjs';
-import { launch } from './browser.mjs';
+import { servedSite, axeViolations } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SITE = process.env.NTG_SITE;
 if (!SITE) throw new Error('set NTG_SITE to a built digest (scripts/test.sh does)');
 
@@ -40,28 +36,15 @@ function mapCell() {
   return `/evidence-map/groups/${group}/${outcome}/`;
 }
 
-let server;
-let browser;
-before(async () => {
-  server = await serve(path.resolve(SITE));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = servedSite(SITE);
 
 test('every template passes axe-core WCAG 2.2 AA', async () => {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const failures = [];
   for (const p of samplePages()) {
-    const res = await page.goto(server.url + p);
+    const res = await page.goto(site.server.url + p);
     assert.equal(res.status(), p === '/404.html' ? 200 : 200, p);
-    await page.addScriptTag({ content: AXE });
-    const result = await page.evaluate(() => window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    }));
-    for (const v of result.violations) {
+    for (const v of await axeViolations(page)) {
       failures.push(`${p}: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
     }
   }
@@ -70,8 +53,8 @@ test('every template passes axe-core WCAG 2.2 AA', async () => {
 });
 
 test('the first Tab reaches a visible skip link to the main content', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url + samplePages()[2]);
+  const page = await site.browser.newPage();
+  await page.goto(site.server.url + samplePages()[2]);
   await page.keyboard.press('Tab');
   const focused = await page.evaluate(() => {
     const el = document.activeElement;
@@ -87,9 +70,9 @@ test('the first Tab reaches a visible skip link to the main content', async () =
 });
 
 test('pages reflow at 320 CSS pixels without horizontal scrolling', async () => {
-  const page = await browser.newPage({ viewport: { width: 320, height: 640 } });
+  const page = await site.browser.newPage({ viewport: { width: 320, height: 640 } });
   for (const p of samplePages()) {
-    await page.goto(server.url + p);
+    await page.goto(site.server.url + p);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${p} scrolls sideways by ${overflow}px at 320px wide`);
   }
@@ -97,8 +80,8 @@ test('pages reflow at 320 CSS pixels without horizontal scrolling', async () => 
 });
 
 test('print hides navigation and keeps the content', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url + samplePages()[2]);
+  const page = await site.browser.newPage();
+  await page.goto(site.server.url + samplePages()[2]);
   await page.emulateMedia({ media: 'print' });
   const shown = await page.evaluate(() => ({
     nav: getComputedStyle(document.querySelector('.site-nav')).display,
@@ -110,17 +93,17 @@ test('print hides navigation and keeps the content', async () => {
 });
 
 test('pages make no request outside the site', async () => {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const outside = [];
-  page.on('request', (r) => { if (!r.url().startsWith(server.url)) outside.push(r.url()); });
-  for (const p of samplePages()) await page.goto(server.url + p, { waitUntil: 'networkidle' });
+  page.on('request', (r) => { if (!r.url().startsWith(site.server.url)) outside.push(r.url()); });
+  for (const p of samplePages()) await page.goto(site.server.url + p, { waitUntil: 'networkidle' });
   assert.deepEqual(outside, []);
   await page.close();
 });
 
 test('every chart has a text alternative and its numbers in a table', async () => {
-  const page = await browser.newPage();
-  await page.goto(server.url + '/local-authorities/E08000035/');
+  const page = await site.browser.newPage();
+  await page.goto(site.server.url + '/local-authorities/E08000035/');
   const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart-figure')].map((f) => {
     const svg = f.querySelector('svg');
     const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');

@@ -2,32 +2,20 @@
 // ntg search gives, in #search-results, from the address, from typing, from filters, with
 // Back restoring the last search; text from queries and documents shown as text; and a
 // page that still helps without JavaScript.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { serve } from './serve.mjs';
-import { launch } from './browser.mjs';
+import { servedSite, axeViolations } from './browser.mjs';
 
 const SITE = process.env.NTG_SITE;
 const ROOT = process.env.NTG_ROOT;
 const BIN = process.env.NTG_BIN;
 if (!SITE || !ROOT || !BIN) throw new Error('set NTG_SITE, NTG_ROOT and NTG_BIN; scripts/test.sh does');
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-let server;
-let browser;
-before(async () => {
-  server = await serve(path.resolve(SITE));
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = servedSite(SITE);
 
 function cli(root, args) {
   const r = spawnSync(BIN, ['search', '--root', root, '--format', 'json', ...args], { encoding: 'utf8' });
@@ -45,10 +33,10 @@ async function results(page) {
 const shows = (want) => JSON.stringify([...document.querySelectorAll('#search-results a')].map((a) => new URL(a.href).pathname)) === want;
 
 async function open(url) {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + url);
+  await page.goto(site.server.url + url);
   return { page, errors };
 }
 
@@ -118,16 +106,15 @@ test('the header search box of every page leads to the search page', async () =>
 test('the search page with results passes axe-core WCAG 2.2 AA', async () => {
   const { page } = await open('/search/?q=parents&group=children-in-care');
   await results(page);
-  await page.addScriptTag({ content: AXE });
-  const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }));
-  assert.deepEqual(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), []);
   await page.close();
 });
 
 test('without JavaScript the search page offers the listing pages', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await site.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(server.url + '/search/?q=care');
+  await page.goto(site.server.url + '/search/?q=care');
   assert.ok(await page.isVisible('.search-noscript'));
   const links = await page.$$eval('.browse a', (as) => as.map((a) => new URL(a.href).pathname));
   for (const want of ['/themes/', '/groups/', '/outcomes/', '/case-studies/', '/local-authorities/']) assert.ok(links.includes(want), want);
@@ -144,21 +131,21 @@ test('a query or a document holding <script> is shown as text', async () => {
     'Writers sometimes quote `<script>window.pwned = 3</script>` in prose.', ''].join('\n'));
   const built = spawnSync(BIN, ['build', '--root', work, '--base-url', 'https://example.org/'], { encoding: 'utf8' });
   assert.equal(built.status, 0, built.stderr);
-  const site = await serve(path.join(work, 'public'));
-  const page = await browser.newPage();
+  const marked = await serve(path.join(work, 'public'));
+  const page = await site.browser.newPage();
   try {
-    await page.goto(`${site.url}/search/?q=${encodeURIComponent('pwned <script>alert(1)</script>')}`);
+    await page.goto(`${marked.url}/search/?q=${encodeURIComponent('pwned <script>alert(1)</script>')}`);
     await page.waitForFunction(() => document.getElementById('search-status').textContent !== '');
     assert.match(await page.textContent('#search-status'), /<script>alert\(1\)<\/script>/, 'the query is shown as typed');
     assert.equal(await page.evaluate(() => window.pwned), undefined);
-    await page.goto(`${site.url}/search/?q=pwned`);
+    await page.goto(`${marked.url}/search/?q=pwned`);
     await page.waitForFunction(() => document.querySelectorAll('#search-results a').length > 0);
     assert.match(await page.textContent('#search-results'), /Tom <script>window\.pwned = 1<\/script> and <b>bold<\/b> claims/);
     assert.equal(await page.$$eval('#search-results script, #search-results b, #search-results img', (els) => els.length), 0);
     assert.equal(await page.evaluate(() => window.pwned), undefined);
   } finally {
     await page.close();
-    await site.close();
+    await marked.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
