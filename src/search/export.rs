@@ -149,7 +149,10 @@ pub fn export(
 ) -> tantivy::Result<Export> {
     let reader = index.reader()?;
     let searcher = reader.searcher();
-    let segment = searcher.segment_reader(0);
+    // A site with no documents has no segment: its export is the meta file alone.
+    let Some(segment) = searcher.segment_readers().first() else {
+        return Ok(empty(site));
+    };
     let n_docs = u64::from(segment.max_doc());
     let text_fields = fields.text();
     let mut field_meta = Vec::new();
@@ -396,6 +399,44 @@ pub fn export(
             .map(|(p, b)| (format!("{dir}/{p}"), b))
             .collect(),
     })
+}
+
+/// The export of a site with nothing to search: a meta file with no documents and no shards.
+fn empty(site: &Site) -> Export {
+    let meta = Meta {
+        v: 1,
+        docs: 0,
+        fields: Vec::new(),
+        stop: &analyzer::STOP_WORDS,
+        limit: analyzer::TOKEN_LIMIT,
+        shards: Vec::new(),
+        facets: Facet::ALL
+            .iter()
+            .map(|&f| FacetMeta {
+                key: f.key(),
+                title: f.title(),
+                values: f.values(site),
+            })
+            .collect(),
+    };
+    let bytes = gzip(&serde_json::to_vec(&meta).unwrap_or_default());
+    let dir = format!(
+        "search/{:012x}",
+        crate::render::fnv1a(&bytes) & 0xffff_ffff_ffff
+    );
+    let mut files = vec![(format!("{dir}/meta.bin"), bytes)];
+    // Facet files with every value empty, so the client's counts still load.
+    for f in Facet::ALL {
+        let mut out = Vec::new();
+        for _ in f.values(site) {
+            out.extend([0, 0]);
+        }
+        files.push((format!("{dir}/f/{}.bin", f.key()), gzip(&out)));
+    }
+    Export {
+        meta: format!("/{dir}/meta.bin"),
+        files,
+    }
 }
 
 /// The first `max` bytes of `text`, cut at a word boundary.

@@ -108,14 +108,28 @@ pub fn stage(root: &Path, site: &Site, mut docs: Vec<SearchDoc>) -> Result<Stage
 impl Staged {
     /// Puts the new index in place of the old one: called once the whole build succeeded.
     pub fn commit(mut self, root: &Path) -> std::io::Result<()> {
-        let Some(dir) = self.dir.take() else {
+        let Some(dir) = self.dir.as_ref() else {
             return Ok(());
         };
         let target = root.join(INDEX_DIR);
-        if target.exists() {
-            std::fs::remove_dir_all(&target)?;
+        // The old index moves aside first, so a failed rename can put it back and there is
+        // always a whole index (or none yet) in place.
+        let old = root.join(format!("{INDEX_DIR}.old-{}", std::process::id()));
+        let had_old = target.exists();
+        if had_old {
+            std::fs::rename(&target, &old)?;
         }
-        std::fs::rename(&dir, &target)
+        if let Err(e) = std::fs::rename(dir, &target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &target);
+            }
+            return Err(e);
+        }
+        self.dir = None;
+        if had_old {
+            std::fs::remove_dir_all(&old)?;
+        }
+        Ok(())
     }
 }
 

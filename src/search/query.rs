@@ -94,9 +94,13 @@ pub fn search(
     let query = BooleanQuery::new(clauses);
     let reader = index.reader()?;
     let searcher = reader.searcher();
+    let docs = searcher.num_docs() as usize;
+    if docs == 0 {
+        return Ok(Vec::new());
+    }
     // Collect past the limit so that a tie at the last place is settled by document order
-    // here, not by the collector's heap.
-    let wanted = limit * 2 + 32;
+    // here, not by the collector's heap; never more than there are documents.
+    let wanted = limit.saturating_mul(2).saturating_add(32).min(docs);
     let mut top = searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.doc_id.cmp(&b.1.doc_id)));
     top.truncate(limit);

@@ -157,27 +157,34 @@ export class Index {
   }
 
   shard(i) {
-    if (!this.shards.has(i)) this.shards.set(i, this.load(`t/${i}.bin`).then(decodeShard));
+    if (!this.shards.has(i)) {
+      // A failed fetch is forgotten, so the next query tries again.
+      this.shards.set(i, this.load(`t/${i}.bin`).then(decodeShard).catch((e) => { this.shards.delete(i); throw e; }));
+    }
     return this.shards.get(i);
   }
 
   async lookup(term) {
+    if (!this.meta.shards.length) return null;
     const terms = await this.shard(this.shardOf(term));
     return terms.find((t) => t.term === term) ?? null;
   }
 
-  /** Terms starting with `prefix`, most frequent first (for the word being typed). */
-  async expand(prefix, most = 8) {
-    const found = [];
-    for (let i = this.shardOf(prefix); i < this.meta.shards.length; i++) {
-      if (i > this.shardOf(prefix) && !this.meta.shards[i].startsWith(prefix)) break;
-      for (const t of await this.shard(i)) if (t.term.startsWith(prefix)) found.push(t);
+  /** Terms starting with any of `prefixes`, most frequent first (for the word being typed). */
+  async expand(prefixes, most = 8) {
+    const found = new Map();
+    for (const prefix of prefixes) {
+      for (let i = this.shardOf(prefix); i < this.meta.shards.length; i++) {
+        if (i > this.shardOf(prefix) && !this.meta.shards[i].startsWith(prefix)) break;
+        for (const t of await this.shard(i)) if (t.term.startsWith(prefix)) found.set(t.term, t);
+      }
     }
     const df = (t) => t.fields.reduce((n, f) => n + (f ? f.docs.length : 0), 0);
-    return found.sort((a, b) => df(b) - df(a)).slice(0, most);
+    return [...found.values()].sort((a, b) => df(b) - df(a) || cmp(a.term, b.term)).slice(0, most);
   }
 
   async suggest(word) {
+    if (!this.meta.shards.length) return null;
     const term = this.analyzer.term(word) ?? word;
     const max = word.length > 4 ? 2 : 1;
     let best = null;
@@ -194,7 +201,8 @@ export class Index {
 
   async facetSets() {
     if (!this.facets) {
-      this.facets = Promise.all(this.meta.facets.map(async (f) => decodeFacet(await this.load(`f/${f.key}.bin`), this.meta.docs, f.values.length)));
+      this.facets = Promise.all(this.meta.facets.map(async (f) => decodeFacet(await this.load(`f/${f.key}.bin`), this.meta.docs, f.values.length)))
+        .catch((e) => { this.facets = null; throw e; });
     }
     return this.facets;
   }
@@ -233,9 +241,11 @@ export class Index {
     for (let w = 0; w < words.length; w++) {
       const typing = prefix && w === words.length - 1 && !/[\s\p{P}]$/u.test(text);
       const term = this.analyzer.term(words[w].word);
-      if (typing && words[w].word.length >= 2) {
-        const terms = await this.expand(words[w].word);
-        if (term && !terms.some((t) => t.term === term)) { const exact = await this.lookup(term); if (exact) terms.push(exact); }
+      // A word being typed narrows only once it has two letters, and a stop word never does.
+      if (typing && (words[w].word.length < 2 || term === null)) continue;
+      if (typing) {
+        // As typed, and as stemmed: "happine" begins no term, but its stem "happin" may.
+        const terms = await this.expand([...new Set([words[w].word, term])]);
         if (!terms.length) { missing.push(words[w].word); continue; }
         // The best expansion per document stands for the word being typed.
         const scores = new Map();

@@ -12,7 +12,18 @@ const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'modu
 let next = 0;
 const pending = new Map();
 worker.onmessage = ({ data }) => { pending.get(data.id)?.(data); pending.delete(data.id); };
-const ask = (message) => new Promise((resolve) => { const id = ++next; pending.set(id, resolve); worker.postMessage({ id, ...message }); });
+// A worker that cannot start answers every pending and later question with its error.
+let broken = null;
+worker.onerror = (e) => {
+  broken = e.message || 'the search script could not start';
+  for (const [id, resolve] of pending) { resolve({ error: broken }); pending.delete(id); }
+};
+const ask = (message) => new Promise((resolve) => {
+  if (broken) { resolve({ error: broken }); return; }
+  const id = ++next;
+  pending.set(id, resolve);
+  worker.postMessage({ id, ...message });
+});
 const ready = ask({ open: new URL(form.dataset.meta, location.href).href });
 
 function state() {
@@ -80,10 +91,12 @@ let latest = 0;
 async function run(push, prefix = false) {
   const s = state();
   const url = address(s);
-  if (push) history.pushState(null, '', url); else history.replaceState(null, '', url);
+  // Typing has already put this address in place; a second entry would make Back stall.
+  if (push && url !== location.pathname + location.search) history.pushState(null, '', url);
+  else history.replaceState(null, '', url);
   const mine = ++latest;
-  await ready;
-  const r = await ask({ q: s.q, filters: s.filters, prefix });
+  const opened = await ready;
+  const r = opened.error ? opened : await ask({ q: s.q, filters: s.filters, prefix });
   if (mine === latest) show(s.q, r);
 }
 

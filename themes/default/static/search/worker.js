@@ -26,6 +26,7 @@ async function open(metaUrl) {
 self.onmessage = async ({ data }) => {
   try {
     if (data.open) { self.postMessage({ id: data.id, ...(await open(data.open)) }); return; }
+    if (!index) throw new Error('the search index could not be opened');
     const started = performance.now();
     const r = await index.search(data.q, data.filters, { limit: data.limit ?? 10, prefix: data.prefix });
     const results = await Promise.all(r.hits.map(async (h) => {
