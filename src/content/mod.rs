@@ -4,7 +4,7 @@ mod date;
 mod read;
 mod refs;
 
-pub use date::Date;
+pub use date::{Date, MONTHS};
 pub use read::{Lookups, read_document, read_home};
 pub use refs::{cross_check, unpublished_refs};
 

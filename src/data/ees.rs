@@ -152,22 +152,8 @@ fn period_shape(identifier: &str) -> Option<PeriodShape> {
         "Financial year part 1",
         "Financial year part 2",
     ];
-    const YEAR: &[&str] = &[
-        "Calendar year",
-        "Reporting year",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    // Identifiers whose period is a year alone, as are the months' and calendar quarters'.
+    const YEAR: &[&str] = &["Calendar year", "Reporting year"];
     let quarter = |base: &str| {
         identifier
             .strip_prefix(base)
@@ -182,7 +168,11 @@ fn period_shape(identifier: &str) -> Option<PeriodShape> {
             .any(quarter)
     {
         Some(PeriodShape::TwoYears)
-    } else if YEAR.contains(&identifier) || quarter("Calendar year") || week {
+    } else if YEAR.contains(&identifier)
+        || crate::content::MONTHS.contains(&identifier)
+        || quarter("Calendar year")
+        || week
+    {
         Some(PeriodShape::Year)
     } else {
         None
@@ -792,6 +782,17 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn months_weeks_and_quarters_write_one_year() {
+        for id in ["March", "Week 12", "Calendar year Q2", "Reporting year"] {
+            assert_eq!(period_shape(id), Some(PeriodShape::Year), "{id}");
+        }
+        for id in ["Financial year Q3", "Spring term", "Tax year"] {
+            assert_eq!(period_shape(id), Some(PeriodShape::TwoYears), "{id}");
+        }
+        assert_eq!(period_shape("Marchh"), None);
     }
 
     #[test]
