@@ -39,23 +39,14 @@ impl<'a> Fields<'a> {
             let (pos, message) = yaml_error(&e, yaml, first_line);
             Diagnostic::at(path, pos, format!("malformed YAML: {message}"))
         })?;
-        Fields::of_value(path, yaml, value, first_line, 0)
+        Fields::item(path, yaml, value, first_line, 0)
     }
 
     /// One item of a YAML list of mappings (`- id: ...`), already parsed with the whole file
     /// (so anchors and aliases resolve): `yaml` is its text with the `- ` and indentation
     /// removed, `indent` columns, so positions still match the file.
+    /// (Front matter is the item at indent 0: `parse` reads it this way.)
     pub fn item(
-        path: &'a str,
-        yaml: &'a str,
-        value: Value,
-        first_line: usize,
-        indent: usize,
-    ) -> Result<Self, Diagnostic> {
-        Fields::of_value(path, yaml, value, first_line, indent)
-    }
-
-    fn of_value(
         path: &'a str,
         yaml: &'a str,
         value: Value,

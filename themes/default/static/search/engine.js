@@ -111,6 +111,9 @@ function decodeFacet(bytes, docs, size) {
 
 const has = (set, d) => (set[d >> 3] >> (d & 7)) & 1;
 
+/** How many postings a term has over all fields: its cost, and its weight as a suggestion. */
+const postings = (t) => t.fields.reduce((n, f) => n + (f ? f.docs.length : 0), 0);
+
 /** Edit distance with transpositions, for "did you mean". */
 function distance(a, b) {
   const m = a.length, n = b.length;
@@ -179,8 +182,7 @@ export class Index {
         for (const t of await this.shard(i)) if (t.term.startsWith(prefix)) found.set(t.term, t);
       }
     }
-    const df = (t) => t.fields.reduce((n, f) => n + (f ? f.docs.length : 0), 0);
-    return [...found.values()].sort((a, b) => df(b) - df(a) || cmp(a.term, b.term)).slice(0, most);
+    return [...found.values()].sort((a, b) => postings(b) - postings(a) || cmp(a.term, b.term)).slice(0, most);
   }
 
   async suggest(word) {
@@ -193,7 +195,7 @@ export class Index {
       // Near the word the term is most often written as, or near the term itself: "famly"
       // is two edits from "famili" though three from "families".
       const d = Math.min(distance(word, t.surface), distance(word, t.term));
-      const df = t.fields.reduce((n, f) => n + (f ? f.docs.length : 0), 0);
+      const df = postings(t);
       if (d <= max && (!best || d < best.d || (d === best.d && df > best.df))) best = { d, df, word: t.surface };
     }
     return best && best.word;
@@ -250,14 +252,14 @@ export class Index {
         // The best expansion per document stands for the word being typed.
         const scores = new Map();
         for (const t of terms) for (const [d, s] of this.wordScores(t.fields)) if (!(scores.get(d) >= s)) scores.set(d, s);
-        clauses.push({ scores, cost: terms.reduce((n, t) => n + t.fields.reduce((m, f) => m + (f ? f.docs.length : 0), 0), 0) });
+        clauses.push({ scores, cost: terms.reduce((n, t) => n + postings(t), 0) });
         continue;
       }
       if (term === null || seen.has(term)) continue;
       seen.add(term);
       const entry = await this.lookup(term);
       if (!entry) { missing.push(words[w].word); continue; }
-      clauses.push({ scores: this.wordScores(entry.fields), cost: entry.fields.reduce((n, f) => n + (f ? f.docs.length : 0), 0) });
+      clauses.push({ scores: this.wordScores(entry.fields), cost: postings(entry) });
     }
     const suggestions = {};
     for (const word of missing) { const s = await this.suggest(word); if (s) suggestions[word] = s; }
