@@ -1,27 +1,104 @@
 //! `data/local-authorities.csv`: English local authorities by GSS code, name and region.
 
-use crate::csvfile::Csv;
+use crate::csvfile::{Csv, field_column};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-/// A GSS code present in local-authorities.csv.
+/// A GSS code: a letter for the nation (`E`, `W`, `S` or `N`) and eight digits, such as
+/// `E08000035`. Checked once where it is read, so it is safe as an address segment, a file
+/// name and an HTML id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
-pub struct LaCode(String);
+pub struct GssCode(String);
 
-impl LaCode {
+impl GssCode {
+    pub fn parse(s: &str) -> Option<GssCode> {
+        let b = s.as_bytes();
+        (b.len() == 9 && b"EWSN".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit))
+            .then(|| GssCode(s.to_string()))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Display for LaCode {
+impl fmt::Display for GssCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// The help for a code that is not a GSS code: the upper-case spelling if that is one, else
+/// the rule with an example.
+pub fn gss_help(s: &str, example: &str) -> String {
+    match GssCode::parse(&s.to_uppercase()) {
+        Some(code) if s != code.as_str() => format!("did you mean `{code}`?"),
+        _ => format!("write a letter E, W, S or N and eight digits, such as `{example}`"),
+    }
+}
+
+/// The GSS code of a row of local-authorities.csv: only these become addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct LaCode(GssCode);
+
+impl LaCode {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Display for LaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The forms a `code` of local-authorities.csv (and DfE's `new_la_code`) may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeForm {
+    /// One authority: the only form that has a page.
+    Gss(GssCode),
+    /// DfE's code for authorities reported together: `E06000061 / E06000062`.
+    Combined(Vec<GssCode>),
+    /// DfE's `z`: no local authority applies.
+    Placeholder,
+}
+
+impl CodeForm {
+    pub fn parse(s: &str) -> Option<CodeForm> {
+        if s == "z" {
+            return Some(CodeForm::Placeholder);
+        }
+        if let Some(code) = GssCode::parse(s) {
+            return Some(CodeForm::Gss(code));
+        }
+        let parts: Option<Vec<GssCode>> = s.split(" / ").map(GssCode::parse).collect();
+        parts.filter(|p| p.len() >= 2).map(CodeForm::Combined)
+    }
+
+    /// Why this form has no page, for a reference to it; `None` for a GSS code.
+    fn no_page(&self, code: &str) -> Option<String> {
+        match self {
+            CodeForm::Gss(_) => None,
+            CodeForm::Combined(codes) => Some(format!(
+                "`{code}` is DfE's code for authorities reported together and has no page; \
+                 name each one: {}",
+                codes
+                    .iter()
+                    .map(GssCode::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            CodeForm::Placeholder => {
+                Some("`z` is DfE's placeholder for no local authority and has no page".into())
+            }
+        }
     }
 }
 
@@ -41,9 +118,13 @@ pub enum LookupError {
 
 #[derive(Debug, Default)]
 pub struct Authorities {
+    /// The rows with a GSS code, in file order.
     list: Vec<LocalAuthority>,
     by_code: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
+    /// The codes and names of rows in DfE's combined form or `z`: valid, but no page, so a
+    /// reference to one is told why.
+    no_page: HashMap<String, String>,
 }
 
 impl Authorities {
@@ -74,7 +155,13 @@ impl Authorities {
         match self.by_name.get(s).map(Vec::as_slice) {
             Some([i]) => Ok(self.list[*i].code.clone()),
             Some(many) => Err(LookupError::Ambiguous {
-                codes: many.iter().map(|&i| self.list[i].code.0.clone()).collect(),
+                codes: many
+                    .iter()
+                    .map(|&i| self.list[i].code.to_string())
+                    .collect(),
+            }),
+            None if self.no_page.contains_key(s) => Err(LookupError::Unknown {
+                help: self.no_page.get(s).cloned(),
             }),
             None => Err(LookupError::Unknown {
                 help: did_you_mean(
@@ -87,15 +174,38 @@ impl Authorities {
         }
     }
 
-    /// Reads `code,name,region[,...]`; extra columns are allowed and ignored.
+    /// Reads `code,name,region[,...]`; extra columns are allowed and ignored. Every code
+    /// must be a GSS code, DfE's combined form or `z`; only GSS codes make rows that
+    /// documents and data can name and that get pages.
     pub fn parse(file: &SourceFile) -> Result<Authorities, Vec<Diagnostic>> {
         let table = Csv::open(&file.rel, &file.text, false).map_err(|d| vec![d])?;
         let [c_code, c_name, c_region] = table.require(["code", "name", "region"])?;
         let mut out = Authorities::default();
+        let mut seen = HashSet::new();
         let mut diags = Vec::new();
+        let lines: Vec<&str> = file.text.lines().collect();
         table.each(&mut diags, |line, record, diags| {
-            let code = record[c_code].trim().to_string();
-            if out.by_code.contains_key(&code) {
+            let code = record[c_code].trim();
+            let at = || {
+                let raw = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+                Pos::new(line, field_column(raw, c_code))
+            };
+            let Some(form) = CodeForm::parse(code) else {
+                diags.push(
+                    Diagnostic::at(
+                        &file.rel,
+                        at(),
+                        format!("`{code}` is not a local authority code"),
+                    )
+                    .with_help(Some(format!(
+                        "{}; DfE's combined form `E06000061 / E06000062` and its placeholder \
+                         `z` are allowed too",
+                        gss_help(code, "E08000035")
+                    ))),
+                );
+                return;
+            };
+            if !seen.insert(code.to_string()) {
                 diags.push(Diagnostic::at(
                     &file.rel,
                     Pos::new(line, 1),
@@ -103,12 +213,21 @@ impl Authorities {
                 ));
                 return;
             }
-            let idx = out.list.len();
-            out.by_code.insert(code.clone(), idx);
             let name = record[c_name].trim().to_string();
+            let gss = match form {
+                CodeForm::Gss(gss) => gss,
+                other => {
+                    let why = other.no_page(code).unwrap_or_default();
+                    out.no_page.insert(code.to_string(), why.clone());
+                    out.no_page.entry(name).or_insert(why);
+                    return;
+                }
+            };
+            let idx = out.list.len();
+            out.by_code.insert(code.to_string(), idx);
             out.by_name.entry(name.clone()).or_default().push(idx);
             out.list.push(LocalAuthority {
-                code: LaCode(code),
+                code: LaCode(gss),
                 name,
                 region: record[c_region].trim().to_string(),
             });
@@ -130,7 +249,7 @@ mod tests {
         let file = SourceFile {
             abs: PathBuf::from("las.csv"),
             rel: "las.csv".into(),
-            text: "code,name,region\nE1,Leeds,Yorkshire\nE2,Northumberland,North East\nE3,Northumberland,North East\n".into(),
+            text: "code,name,region\nE08000035,Leeds,Yorkshire\nE06000048,Northumberland,North East\nE06000057,Northumberland,North East\nE06000061 / E06000062,Two / Together,East Midlands\nz,Overseas,\n".into(),
         };
         Authorities::parse(&file).unwrap()
     }
@@ -138,8 +257,8 @@ mod tests {
     #[test]
     fn resolves_codes_and_unique_names() {
         let t = table();
-        assert_eq!(t.lookup("E1").unwrap().as_str(), "E1");
-        assert_eq!(t.lookup("Leeds").unwrap().as_str(), "E1");
+        assert_eq!(t.lookup("E08000035").unwrap().as_str(), "E08000035");
+        assert_eq!(t.lookup("Leeds").unwrap().as_str(), "E08000035");
     }
 
     #[test]
@@ -147,9 +266,52 @@ mod tests {
         assert_eq!(
             table().lookup("Northumberland"),
             Err(LookupError::Ambiguous {
-                codes: vec!["E2".into(), "E3".into()]
+                codes: vec!["E06000048".into(), "E06000057".into()]
             })
         );
+    }
+
+    #[test]
+    fn combined_codes_and_z_are_valid_but_name_no_authority() {
+        let t = table();
+        assert_eq!(t.codes().count(), 3);
+        for s in ["E06000061 / E06000062", "Two / Together", "z", "Overseas"] {
+            let Err(LookupError::Unknown { help: Some(help) }) = t.lookup(s) else {
+                panic!("{s} resolved");
+            };
+            assert!(help.contains("has no page"), "{help}");
+        }
+    }
+
+    #[test]
+    fn code_forms() {
+        assert!(matches!(
+            CodeForm::parse("W06000015"),
+            Some(CodeForm::Gss(_))
+        ));
+        assert_eq!(
+            CodeForm::parse("E09000021 / E09000027"),
+            Some(CodeForm::Combined(vec![
+                GssCode::parse("E09000021").unwrap(),
+                GssCode::parse("E09000027").unwrap()
+            ]))
+        );
+        assert_eq!(CodeForm::parse("z"), Some(CodeForm::Placeholder));
+        for bad in [
+            "../../../x",
+            "E0600006",
+            "E060000611",
+            "e06000061",
+            "X06000061",
+            "E06000061 /",
+            "E06000061/E06000062",
+            "Z",
+            "",
+            "E０6000061",
+        ] {
+            assert_eq!(CodeForm::parse(bad), None, "{bad}");
+        }
+        assert_eq!(gss_help("e06000061", "E1"), "did you mean `E06000061`?");
     }
 
     #[test]

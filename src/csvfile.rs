@@ -2,7 +2,7 @@
 //! statistical neighbours) one way: the header, then every record with its line, each
 //! malformed record reported at its line instead of stopping the read.
 
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Bounded, Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 
 /// A CSV file opened and its header read.
@@ -57,14 +57,17 @@ impl<'a> Csv<'a> {
 
     /// Calls `each` with every well-formed record and its 1-based line, reusing one record
     /// so that a large table is read without an allocation per row; malformed records are
-    /// reported into `diags`, which `each` may add to as well.
+    /// reported into `diags`, which `each` may add to as well. Past `diagnostic::PER_FILE`
+    /// of them, they are counted, not kept, so a huge bad file takes little memory.
     pub fn each(
         mut self,
         diags: &mut Vec<Diagnostic>,
         mut each: impl FnMut(usize, &csv::StringRecord, &mut Vec<Diagnostic>),
     ) {
         let mut record = csv::StringRecord::new();
+        let mut bound = Bounded::new(self.rel);
         loop {
+            let from = diags.len();
             match self.reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
@@ -82,8 +85,28 @@ impl<'a> Csv<'a> {
                     ));
                 }
             }
+            bound.keep(diags, from);
+        }
+        bound.finish(diags);
+    }
+}
+
+/// The 1-based character column where field `n` (0-based) of a CSV line starts, so that an
+/// editor can jump to the bad cell. Quoted fields may hold commas.
+pub fn field_column(line: &str, n: usize) -> usize {
+    let mut field = 0;
+    let mut quoted = false;
+    for (i, ch) in line.chars().enumerate() {
+        if field == n {
+            return i + 1;
+        }
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
         }
     }
+    line.chars().count() + 1
 }
 
 /// A CSV error in words, without the csv crate's own position (diagnostics carry it).

@@ -20,15 +20,53 @@ impl Pos {
     }
 }
 
-/// One content error: where it is, what is wrong, and what to do about it.
+/// How serious a diagnostic is. Errors fail the command; warnings (legal but probably not
+/// meant, such as a skipped symlink) are printed and counted, and change nothing else.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// The word diagnostics print: `error`, `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    fn counted(self, n: usize) -> String {
+        format!("{n} {}{}", self.as_str(), if n == 1 { "" } else { "s" })
+    }
+}
+
+/// At most this many diagnostics of one file are kept by a reader and printed, in every
+/// format; the rest are counted into one line, so a bad file of millions of rows neither
+/// floods the terminal nor fills memory.
+pub const PER_FILE: usize = 20;
+
+/// One content error or warning: where it is, what is wrong, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators, so output is the same everywhere.
     pub path: String,
     /// `None` for problems with a whole file (unreadable, missing).
     pub pos: Option<Pos>,
+    pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
+    /// Non-zero only on the line that stands for a file's diagnostics past `PER_FILE`: how
+    /// many of this severity were found there but not kept. Set only by `Diagnostic::omitted`.
+    #[serde(skip_serializing_if = "is_zero")]
+    omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Diagnostic {
@@ -36,8 +74,10 @@ impl Diagnostic {
         Diagnostic {
             path: path.into(),
             pos,
+            severity: Severity::Error,
             message: message.into(),
             help: None,
+            omitted: 0,
         }
     }
 
@@ -45,25 +85,60 @@ impl Diagnostic {
         Diagnostic::new(path, Some(pos), message)
     }
 
+    /// The line standing for `n` diagnostics of `severity` in `path` that were not kept.
+    pub fn omitted(path: &str, severity: Severity, n: usize) -> Self {
+        let what = severity.counted(n);
+        let (count, noun) = what.split_once(' ').unwrap_or((&what, ""));
+        Diagnostic {
+            severity,
+            omitted: n,
+            ..Diagnostic::new(path, None, format!("and {count} more {noun} in this file"))
+        }
+    }
+
     pub fn with_help(mut self, help: Option<String>) -> Self {
         self.help = help;
         self
     }
 
-    fn sort_key(&self) -> (&str, Option<Pos>, &str) {
-        (&self.path, self.pos, &self.message)
+    /// The same diagnostic as a warning.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// How many diagnostics this one reports: itself, or those it stands for.
+    fn weight(&self) -> usize {
+        self.omitted.max(1)
+    }
+
+    // The lines standing for omitted diagnostics come last in their file.
+    fn sort_key(&self) -> (&str, bool, Option<Pos>, &str, Severity) {
+        (
+            &self.path,
+            self.omitted > 0,
+            self.pos,
+            &self.message,
+            self.severity,
+        )
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = self.severity.as_str();
         match self.pos {
+            _ if self.omitted > 0 => write!(f, "{}: {}", self.path, self.message)?,
             Some(p) => write!(
                 f,
-                "{}:{}:{}: error: {}",
+                "{}:{}:{}: {severity}: {}",
                 self.path, p.line, p.col, self.message
             )?,
-            None => write!(f, "{}: error: {}", self.path, self.message)?,
+            None => write!(f, "{}: {severity}: {}", self.path, self.message)?,
         }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
@@ -80,6 +155,110 @@ pub fn sorted(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
+/// Whether any of `diags` is an error: what makes a command fail.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(Diagnostic::is_error)
+}
+
+/// Bounds what a reader keeps of one file's diagnostics: call `push` for each, then `finish`.
+/// Past `PER_FILE` of a severity, diagnostics are counted, not stored.
+pub struct Bounded<'a> {
+    path: &'a str,
+    kept: [usize; 2],
+    dropped: [usize; 2],
+}
+
+impl<'a> Bounded<'a> {
+    pub fn new(path: &'a str) -> Self {
+        Bounded {
+            path,
+            kept: [0; 2],
+            dropped: [0; 2],
+        }
+    }
+
+    /// Keeps the new diagnostics at the end of `diags` (from index `from`) that fit under the
+    /// bound, in order, and counts the others.
+    pub fn keep(&mut self, diags: &mut Vec<Diagnostic>, from: usize) {
+        let mut i = from;
+        while i < diags.len() {
+            let s = diags[i].severity as usize;
+            if diags[i].path == self.path && diags[i].omitted == 0 && self.kept[s] >= PER_FILE {
+                self.dropped[s] += 1;
+                diags.remove(i);
+            } else {
+                self.kept[s] += 1;
+                i += 1;
+            }
+        }
+    }
+
+    /// Adds the lines standing for what was counted but not kept.
+    pub fn finish(self, diags: &mut Vec<Diagnostic>) {
+        for severity in [Severity::Error, Severity::Warning] {
+            let n = self.dropped[severity as usize];
+            if n > 0 {
+                diags.push(Diagnostic::omitted(self.path, severity, n));
+            }
+        }
+    }
+}
+
+/// The diagnostics a report shows: per file and severity, the first `PER_FILE` (in `diags`'
+/// order), then one line for the rest, merged with any a reader already counted.
+fn capped(diags: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut start = 0;
+    while start < diags.len() {
+        let path = &diags[start].path;
+        let end = diags[start..]
+            .iter()
+            .position(|d| &d.path != path)
+            .map_or(diags.len(), |n| start + n);
+        let mut shown = [0usize; 2];
+        let mut rest = [0usize; 2];
+        for d in &diags[start..end] {
+            let s = d.severity as usize;
+            if d.omitted == 0 && shown[s] < PER_FILE {
+                shown[s] += 1;
+                out.push(d.clone());
+            } else {
+                rest[s] += d.weight();
+            }
+        }
+        for severity in [Severity::Error, Severity::Warning] {
+            let n = rest[severity as usize];
+            if n > 0 {
+                out.push(Diagnostic::omitted(path, severity, n));
+            }
+        }
+        start = end;
+    }
+    out
+}
+
+/// The summary line's count: `3 errors`, `1 warning`, `3 errors, 1 warning`.
+fn summary(diags: &[Diagnostic]) -> Option<String> {
+    let count = |s: Severity| -> usize {
+        diags
+            .iter()
+            .filter(|d| d.severity == s)
+            .map(Diagnostic::weight)
+            .sum()
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    match (errors, warnings) {
+        (0, 0) => None,
+        (e, 0) => Some(Severity::Error.counted(e)),
+        (0, w) => Some(Severity::Warning.counted(w)),
+        (e, w) => Some(format!(
+            "{}, {}",
+            Severity::Error.counted(e),
+            Severity::Warning.counted(w)
+        )),
+    }
+}
+
 /// How the CLI prints diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -88,25 +267,28 @@ pub enum Format {
     Github,
 }
 
-/// Renders a list of diagnostics in the chosen format.
+/// Renders diagnostics, sorted as `sorted` leaves them, in the chosen format. Every format
+/// shows at most `PER_FILE` of each file's errors and of its warnings, then a line with how
+/// many more there are; the human summary line counts them all.
 pub fn render(diags: &[Diagnostic], format: Format) -> String {
+    let shown = capped(diags);
     match format {
         Format::Human => {
             let mut out = String::new();
-            for d in diags {
+            for d in &shown {
                 out.push_str(&d.to_string());
                 out.push('\n');
             }
-            if !diags.is_empty() {
-                let n = diags.len();
-                out.push_str(&format!("{n} error{}\n", if n == 1 { "" } else { "s" }));
+            if let Some(summary) = summary(diags) {
+                out.push_str(&summary);
+                out.push('\n');
             }
             out
         }
-        Format::Json => serde_json::to_string_pretty(diags).expect("diagnostics serialise") + "\n",
+        Format::Json => serde_json::to_string_pretty(&shown).expect("diagnostics serialise") + "\n",
         Format::Github => {
             let mut out = String::new();
-            for d in diags {
+            for d in &shown {
                 let mut props = format!("file={}", gh_escape_prop(&d.path));
                 if let Some(p) = d.pos {
                     props.push_str(&format!(",line={},col={}", p.line, p.col));
@@ -115,7 +297,11 @@ pub fn render(diags: &[Diagnostic], format: Format) -> String {
                 if let Some(h) = &d.help {
                     msg.push_str(&format!("\n{h}"));
                 }
-                out.push_str(&format!("::error {props}::{}\n", gh_escape_data(&msg)));
+                out.push_str(&format!(
+                    "::{} {props}::{}\n",
+                    d.severity.as_str(),
+                    gh_escape_data(&msg)
+                ));
             }
             out
         }

@@ -19,6 +19,7 @@ pub mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod newdoc;
+pub mod outpath;
 pub mod output;
 pub mod render;
 pub mod routes;
@@ -46,6 +47,8 @@ pub struct Built {
     /// Every file written: pages, feeds, sitemap and static files.
     pub files: usize,
     pub documents: usize,
+    /// Warnings: printed, but they do not fail the build.
+    pub warnings: Vec<Diagnostic>,
     /// How long each stage took, in order (`--timings`).
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -167,7 +170,12 @@ fn generate(
             failed: &failed,
         },
     ));
-    let page_files: BTreeSet<String> = urls.iter().map(|u| routes::output_file(u)).collect();
+    // A URL that makes no valid file is reported when its page is written.
+    let page_files: BTreeSet<String> = urls
+        .iter()
+        .filter_map(|u| routes::output_file(u).ok())
+        .map(|p| p.as_str().to_string())
+        .collect();
     for rel in theme.static_files.keys() {
         if page_files.contains(rel) || routes::GENERATED_FILES.contains(&format!("/{rel}").as_str())
         {
@@ -178,12 +186,18 @@ fn generate(
             ));
         }
     }
-    if !diags.is_empty() {
+    if diagnostic::has_errors(&diags) {
         return Err(diagnostic::sorted(diags));
     }
+    // What is left are warnings, reported with whatever follows.
+    let warnings = diags;
     clock.lap("link check");
 
-    let mut renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html)?;
+    let mut renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html)
+        .map_err(|mut e| {
+            e.extend(warnings.iter().cloned());
+            diagnostic::sorted(e)
+        })?;
     let (scripts, scripts_dir) = search::scripts(&theme.static_files);
     let (page_jobs, search_jobs): (Vec<render::Job>, Vec<render::Job>) = jobs
         .iter()
@@ -266,6 +280,7 @@ fn generate(
         .collect::<Vec<_>>();
     errors.extend(writes);
     if !errors.is_empty() {
+        errors.extend(warnings);
         return Err(diagnostic::sorted(errors));
     }
     clock.lap("feeds, static files, open data and search files written");
@@ -279,6 +294,7 @@ fn generate(
             pages: jobs.len(),
             files,
             documents: site.docs.len(),
+            warnings: diagnostic::sorted(warnings),
             timings: clock.laps,
         },
         staged,

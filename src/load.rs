@@ -14,7 +14,6 @@ use crate::source::SourceFile;
 use crate::taxonomy::Taxonomies;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
@@ -178,18 +177,9 @@ enum Read {
 fn content_files(root: &Path) -> (Vec<(PathBuf, Option<Section>)>, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut files = Vec::new();
-    let mut diags = Vec::new();
-    for entry in WalkDir::new(&content).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e.path().map_or("content".into(), |p| display_path(root, p));
-                diags.push(Diagnostic::new(path, None, format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+    let (found, mut diags) = crate::source::walk(root, &content);
+    for path in &found {
+        if path.extension().is_none_or(|e| e != "md") {
             continue;
         }
         let rel = path.strip_prefix(&content).unwrap_or(path);

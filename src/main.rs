@@ -117,6 +117,7 @@ fn main() -> ExitCode {
             let out = output.unwrap_or_else(|| root.join("public"));
             match ntg::build(&root, &out, &Options { base_url, drafts }) {
                 Ok(b) => {
+                    print_diagnostics(&b.warnings, Format::Human);
                     if timings {
                         for (stage, took) in &b.timings {
                             eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
@@ -147,9 +148,8 @@ fn main() -> ExitCode {
             },
         ) {
             Ok(b) => {
-                if format == Format::Json {
-                    println!("[]");
-                }
+                // Warnings only: printed in the format asked for (`[]` in JSON when none).
+                print_diagnostics(&b.warnings, format);
                 eprintln!("checked {} documents: no errors", b.documents);
                 ExitCode::SUCCESS
             }

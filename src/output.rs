@@ -12,10 +12,13 @@ pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
 }
 
-/// Stores one file in `sink`, as a diagnostic on that file if it cannot be written.
+/// Stores one file in `sink`, as a diagnostic on that file if it cannot be written. Every
+/// output file passes here, so a path that is not an `OutputPath` is refused before any sink
+/// sees it.
 pub fn put(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), crate::Diagnostic> {
-    sink.put(rel, bytes)
-        .map_err(|e| crate::Diagnostic::new(rel, None, format!("cannot write: {e}")))
+    let rel = crate::outpath::OutputPath::checked(rel)?;
+    sink.put(&rel, bytes)
+        .map_err(|e| crate::Diagnostic::new(rel.as_str(), None, format!("cannot write: {e}")))
 }
 
 /// Keeps nothing, counts bytes: what `check` renders into.

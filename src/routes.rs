@@ -4,6 +4,8 @@
 use crate::authorities::LaCode;
 use crate::content::Section;
 use crate::data::indicators::IndicatorId;
+use crate::diagnostic::Diagnostic;
+use crate::outpath::OutputPath;
 use crate::taxonomy::{Kind, TermSlug};
 
 /// First path segments that belong to generated pages; a free page may not use them.
@@ -89,13 +91,14 @@ pub fn map_cell(rows: &str, row: &str, outcome: &str) -> String {
     format!("/evidence-map/{rows}/{row}/{outcome}/")
 }
 
-/// The output file for a URL path: `/a/b/` is `a/b/index.html`, `/atom.xml` is `atom.xml`.
-pub fn output_file(url: &str) -> String {
+/// The output file for a URL path: `/a/b/` is `a/b/index.html`, `/atom.xml` is `atom.xml`;
+/// refused if any segment is unsafe.
+pub fn output_file(url: &str) -> Result<OutputPath, Diagnostic> {
     let rel = url.trim_start_matches('/');
     if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
+        OutputPath::checked(&format!("{rel}index.html"))
     } else {
-        rel.to_string()
+        OutputPath::checked(rel)
     }
 }
 
@@ -105,9 +108,12 @@ mod tests {
 
     #[test]
     fn output_files() {
-        assert_eq!(output_file("/"), "index.html");
-        assert_eq!(output_file("/themes/x/"), "themes/x/index.html");
-        assert_eq!(output_file("/atom.xml"), "atom.xml");
+        let file = |url| output_file(url).unwrap().as_str().to_string();
+        assert_eq!(file("/"), "index.html");
+        assert_eq!(file("/themes/x/"), "themes/x/index.html");
+        assert_eq!(file("/atom.xml"), "atom.xml");
+        assert!(output_file("/local-authorities/../../../x/").is_err());
+        assert!(output_file("/a//b/").is_err());
         assert_eq!(paginated("/case-studies/", 1), "/case-studies/");
         assert_eq!(paginated("/case-studies/", 3), "/case-studies/page/3/");
     }

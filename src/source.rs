@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, LineIndex, Pos, display_path};
 use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
 
 /// One text file of the site, read and known to be valid UTF-8.
 #[derive(Debug)]
@@ -35,6 +36,37 @@ impl SourceFile {
             text,
         })
     }
+}
+
+/// Every file below `dir`, sorted by path so later stages see one order whatever the file
+/// system returns. A symbolic link is skipped with a warning naming it: following one could
+/// read outside the site or loop, and skipping it silently would lose a document unnoticed.
+/// An entry that cannot be read is an error.
+pub fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.path_is_symlink() && e.depth() > 0 => diags.push(
+                Diagnostic::new(
+                    display_path(root, e.path()),
+                    None,
+                    "symbolic link skipped: ntg reads only files inside the site",
+                )
+                .with_help(Some(
+                    "put the file (or folder) itself here instead of a link to it".into(),
+                ))
+                .warning(),
+            ),
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = display_path(root, e.path().unwrap_or(dir));
+                diags.push(Diagnostic::new(path, None, format!("cannot read: {e}")));
+            }
+        }
+    }
+    (files, diags)
 }
 
 /// A document split at its front matter fences. Offsets are into the file's text.

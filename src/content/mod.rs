@@ -46,9 +46,34 @@ pub fn slugify(s: &str) -> String {
 #[serde(transparent)]
 pub struct DocSlug(String);
 
+/// The longest slug, in bytes. A slug is one segment of its page's path, and file systems
+/// take at most 255 bytes a segment; 200 keeps a margin, and makes a file name that is too
+/// long an error here rather than at the file system.
+pub const MAX_SLUG_BYTES: usize = 200;
+
+/// Why a string cannot be a document's slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugError {
+    /// Characters other than `a-z0-9` and single inner hyphens, or nothing at all.
+    Characters,
+    /// More than `MAX_SLUG_BYTES` bytes long (this many).
+    TooLong(usize),
+}
+
 impl DocSlug {
     pub fn parse(s: &str) -> Option<DocSlug> {
-        is_slug(s).then(|| DocSlug(s.to_string()))
+        DocSlug::check(s).ok()
+    }
+
+    /// `parse`, saying why a string is refused.
+    pub fn check(s: &str) -> Result<DocSlug, SlugError> {
+        if !is_slug(s) {
+            Err(SlugError::Characters)
+        } else if s.len() > MAX_SLUG_BYTES {
+            Err(SlugError::TooLong(s.len()))
+        } else {
+            Ok(DocSlug(s.to_string()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -286,6 +311,13 @@ mod tests {
         assert!(!is_slug("Family_learning"));
         assert!(!is_slug("-x"));
         assert_eq!(slugify("Evidence of impact"), "evidence-of-impact");
+        let longest = "a".repeat(MAX_SLUG_BYTES);
+        assert!(DocSlug::parse(&longest).is_some());
+        assert_eq!(
+            DocSlug::check(&format!("{longest}b")),
+            Err(SlugError::TooLong(MAX_SLUG_BYTES + 1))
+        );
+        assert_eq!(DocSlug::check("a_b"), Err(SlugError::Characters));
         assert_eq!(slugify("What's next? (2009)"), "whats-next-2009");
         assert_eq!(slugify("Family_Learning  plan"), "family-learning-plan");
     }

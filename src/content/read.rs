@@ -3,7 +3,7 @@
 
 use super::{
     CaseStudy, Common, Date, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
-    HypothesisStatus, Kind, Located, Section, slugify,
+    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, slugify,
 };
 use crate::authorities::{Authorities, LaCode, LookupError};
 use crate::data::indicators::{IndicatorId, Indicators};
@@ -128,25 +128,34 @@ fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -
 
 /// The slug, and where it is written: the `slug` key, or the file name (line 1).
 fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
+    let too_long =
+        |n: usize| format!("is {n} bytes long, more than the {MAX_SLUG_BYTES} a slug may have");
     if let Some(s) = f.optional::<String>("slug") {
-        let parsed = DocSlug::parse(&s);
         let pos = f.value_pos("slug", &s);
-        if parsed.is_none() {
-            f.error(
+        let parsed = DocSlug::check(&s);
+        match parsed {
+            Ok(_) => {}
+            Err(SlugError::Characters) => f.error(
                 pos,
                 format!("slug `{s}` may hold only a-z, 0-9 and single hyphens"),
                 Some(format!("try `{}`", slugify(&s))),
-            );
+            ),
+            Err(SlugError::TooLong(n)) => f.error(
+                pos,
+                format!("the slug {}", too_long(n)),
+                Some("a slug names a folder of the site: shorten it".into()),
+            ),
         }
-        return (parsed, pos);
+        return (parsed.ok(), pos);
     }
     let stem = abs
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let parsed = DocSlug::parse(&stem);
-    if parsed.is_none() {
-        f.error(
+    let parsed = DocSlug::check(&stem);
+    match parsed {
+        Ok(_) => {}
+        Err(SlugError::Characters) => f.error(
             Pos::START,
             format!("file name `{stem}` is not a valid slug (a-z, 0-9 and single hyphens)"),
             Some(format!(
@@ -154,9 +163,14 @@ fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
                 slugify(&stem),
                 slugify(&stem)
             )),
-        );
+        ),
+        Err(SlugError::TooLong(n)) => f.error(
+            Pos::START,
+            format!("the file name, this document's slug, {}", too_long(n)),
+            Some("rename the file, or set a shorter `slug:`".into()),
+        ),
     }
-    (parsed, Pos::START)
+    (parsed.ok(), Pos::START)
 }
 
 /// Reads a list of slugs of one vocabulary; each unknown slug is its own error.

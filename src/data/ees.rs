@@ -2,8 +2,8 @@
 //! period, place and combination of filters, with indicator columns holding numbers or DfE's
 //! symbols for missing values. Every malformed row is reported at its line and column.
 
-use crate::authorities::{Authorities, LaCode};
-use crate::csvfile::Csv;
+use crate::authorities::{Authorities, CodeForm, GssCode, LaCode, gss_help};
+use crate::csvfile::{Csv, field_column};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
@@ -236,10 +236,10 @@ impl fmt::Display for TimePeriod {
 pub struct PlaceKey {
     pub level: GeoLevel,
     /// The GSS code of the country, region or local authority.
-    pub code: String,
+    pub code: GssCode,
     pub name: String,
     /// A local authority's region, as its row gives it.
-    pub region_code: Option<String>,
+    pub region_code: Option<GssCode>,
     /// A local authority row's code, known to local-authorities.csv.
     pub la: Option<LaCode>,
 }
@@ -409,7 +409,7 @@ impl Table {
         let lines: Vec<&str> = text.lines().collect();
         let mut rows = Vec::new();
         let mut places: Vec<PlaceKey> = Vec::new();
-        let mut place_ids: HashMap<(GeoLevel, String), usize> = HashMap::new();
+        let mut place_ids: HashMap<(GeoLevel, GssCode), usize> = HashMap::new();
         let mut values = Vec::new();
         let mut filter_ids = Vec::new();
         let mut diags = Vec::new();
@@ -489,57 +489,82 @@ impl Table {
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
             };
+            // Codes become chart ids and addresses: each must be a GSS code.
+            let gss = |i: Option<usize>, example: &str| match cell(i) {
+                None => Ok(None),
+                Some(text) => GssCode::parse(&text).map(Some).ok_or_else(|| {
+                    let i = i.unwrap_or(c.level);
+                    let message = format!("{} `{text}` is not a GSS code", columns[i]);
+                    (i, message, Some(gss_help(&text, example)))
+                }),
+            };
             let place = match level {
                 Some(Some(level)) => {
-                    let (code_col, name) = match level {
-                        GeoLevel::National => (Some(c.country), cell(c.country_name)),
-                        GeoLevel::Regional => (c.region, cell(c.region_name)),
-                        GeoLevel::LocalAuthority => (c.la, cell(c.la_name)),
+                    let (code_col, name, example) = match level {
+                        GeoLevel::National => (Some(c.country), c.country_name, "E92000001"),
+                        GeoLevel::Regional => (c.region, c.region_name, "E12000003"),
+                        GeoLevel::LocalAuthority => (c.la, c.la_name, "E08000035"),
                     };
                     let code_name = match level {
                         GeoLevel::National => "country_code",
                         GeoLevel::Regional => "region_code",
                         GeoLevel::LocalAuthority => "new_la_code",
                     };
-                    match cell(code_col) {
-                        Some(code) if level == GeoLevel::LocalAuthority => {
-                            match authorities.code(&code) {
-                                Some(la) => Some(PlaceKey {
-                                    level,
-                                    name: name.unwrap_or_else(|| code.clone()),
-                                    code,
-                                    region_code: cell(c.region),
-                                    la: Some(la),
-                                }),
-                                None => {
-                                    let help = did_you_mean(&code, authorities.codes());
-                                    error(
-                                        code_col.unwrap_or(c.level),
-                                        format!("`{code}` is not in data/local-authorities.csv"),
-                                        help,
-                                    );
-                                    None
-                                }
-                            }
+                    let la_form = match level {
+                        GeoLevel::LocalAuthority => cell(c.la).and_then(|s| CodeForm::parse(&s)),
+                        _ => None,
+                    };
+                    let code = match la_form {
+                        // Authorities reported together, or none: valid, with no page to
+                        // chart on.
+                        Some(CodeForm::Combined(_) | CodeForm::Placeholder) => Ok(None),
+                        _ => gss(code_col, example),
+                    };
+                    match (code, gss(c.region, "E12000003")) {
+                        (Err((i, message, help)), _) | (_, Err((i, message, help))) => {
+                            error(i, message, help);
+                            None
                         }
-                        Some(code) => Some(PlaceKey {
-                            level,
-                            name: name.unwrap_or_else(|| match code.as_str() {
-                                // EES files may leave the country's name out.
-                                ENGLAND => "England".into(),
-                                _ => code.clone(),
-                            }),
-                            code,
-                            region_code: cell(c.region),
-                            la: None,
-                        }),
-                        None => {
+                        (Ok(None), _) if la_form.is_some() => None,
+                        (Ok(None), _) => {
                             error(
                                 code_col.unwrap_or(c.level),
                                 format!("a {} row needs a `{code_name}`", level.as_str()),
                                 None,
                             );
                             None
+                        }
+                        (Ok(Some(code)), Ok(region_code)) => {
+                            let la = match level {
+                                GeoLevel::LocalAuthority => match authorities.code(code.as_str()) {
+                                    Some(la) => Some(la),
+                                    None => {
+                                        error(
+                                            code_col.unwrap_or(c.level),
+                                            format!(
+                                                "`{code}` is not in data/local-authorities.csv"
+                                            ),
+                                            did_you_mean(code.as_str(), authorities.codes()),
+                                        );
+                                        None
+                                    }
+                                },
+                                _ => None,
+                            };
+                            let name = cell(name).unwrap_or_else(|| match code.as_str() {
+                                // EES files may leave the country's name out.
+                                ENGLAND => "England".into(),
+                                _ => code.to_string(),
+                            });
+                            (la.is_some() || level != GeoLevel::LocalAuthority).then_some(
+                                PlaceKey {
+                                    level,
+                                    code,
+                                    name,
+                                    region_code,
+                                    la,
+                                },
+                            )
                         }
                     }
                 }
@@ -607,24 +632,6 @@ struct Cols {
     region_name: Option<usize>,
     la: Option<usize>,
     la_name: Option<usize>,
-}
-
-/// The 1-based character column where field `n` (0-based) of a CSV line starts, so that an
-/// editor can jump to the bad cell. Quoted fields may hold commas.
-fn field_column(line: &str, n: usize) -> usize {
-    let mut field = 0;
-    let mut quoted = false;
-    for (i, ch) in line.chars().enumerate() {
-        if field == n {
-            return i + 1;
-        }
-        match ch {
-            '"' => quoted = !quoted,
-            ',' if !quoted => field += 1,
-            _ => {}
-        }
-    }
-    line.chars().count() + 1
 }
 
 /// Reads a `.meta.csv`: which columns are indicators, with their labels, units and decimals.

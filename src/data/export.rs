@@ -59,7 +59,7 @@ struct AuthorityOut<'a> {
 
 fn place(s: &Series) -> PlaceOut<'_> {
     PlaceOut {
-        code: &s.place.code,
+        code: s.place.code.as_str(),
         name: &s.place.name,
         level: s.place.level.as_str(),
         series: s

@@ -4,7 +4,7 @@
 
 use super::ees::{GeoLevel, PlaceKey, Table, TimePeriod, Value};
 use super::indicators::Indicator;
-use crate::authorities::LaCode;
+use crate::authorities::{GssCode, LaCode};
 use crate::diagnostic::{Diagnostic, Pos};
 use std::collections::BTreeMap;
 
@@ -168,7 +168,7 @@ pub struct IndicatorGaps {
     pub decimals: u8,
     pub national: Option<Series>,
     /// By region code.
-    pub regions: BTreeMap<String, Series>,
+    pub regions: BTreeMap<GssCode, Series>,
     pub authorities: BTreeMap<LaCode, Series>,
 }
 

@@ -20,7 +20,6 @@ use neighbours::Neighbours;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
-use walkdir::WalkDir;
 
 /// Decimal places shown when a meta file does not give them.
 const DEFAULT_DECIMALS: u8 = 1;
@@ -63,27 +62,16 @@ pub fn load(
     authorities: &Authorities,
 ) -> (Loaded, Vec<Diagnostic>) {
     let data = root.join("data");
-    let mut diags = Vec::new();
-    let mut files = Vec::new();
     let gaps_dir = data.join("gaps");
-    if gaps_dir.is_dir() {
-        for entry in WalkDir::new(&gaps_dir).sort_by_file_name() {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let name = e.file_name().to_string_lossy();
-                    if name.ends_with(".csv") && !name.ends_with(".meta.csv") {
-                        files.push(e.into_path());
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => diags.push(Diagnostic::new(
-                    "data/gaps",
-                    None,
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-    }
+    let (mut files, mut diags) = if gaps_dir.is_dir() {
+        crate::source::walk(root, &gaps_dir)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    files.retain(|f| {
+        let name = f.file_name().unwrap_or_default().to_string_lossy();
+        name.ends_with(".csv") && !name.ends_with(".meta.csv")
+    });
     // The name indicators.yaml gives a file by: its path below data/.
     let key = |abs: &Path| display_path(&data, abs);
     let tables: Vec<(String, Result<Table, Vec<Diagnostic>>)> = files

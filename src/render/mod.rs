@@ -781,7 +781,7 @@ impl<'a> Renderer<'a> {
             .filter_map(|j| {
                 self.render(j)
                     .and_then(|(url, html)| {
-                        output::put(sink, &routes::output_file(&url), html.as_bytes())
+                        output::put(sink, &routes::output_file(&url)?, html.as_bytes())
                     })
                     .err()
             })
