@@ -1,7 +1,7 @@
 //! `data/local-authorities.csv`: English local authorities by GSS code, name and region.
 
 use crate::csvfile::{Csv, field_column};
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Diagnostic, Pos, printable};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
 use serde::Serialize;
@@ -33,12 +33,14 @@ impl fmt::Display for GssCode {
     }
 }
 
-/// The help for a code that is not a GSS code: the upper-case spelling if that is one, else
-/// the rule with an example.
-pub fn gss_help(s: &str, example: &str) -> String {
+/// The help for a code that is not a GSS code: its upper-case spelling if that is one, else
+/// the rule, with `example` and any other forms allowed.
+pub fn gss_help(s: &str, example: &str, also: &str) -> String {
     match GssCode::parse(&s.to_uppercase()) {
-        Some(code) if s != code.as_str() => format!("did you mean `{code}`?"),
-        _ => format!("write a letter E, W, S or N and eight digits, such as `{example}`"),
+        Some(code) => format!("did you mean `{code}`?"),
+        None => format!(
+            "write a GSS code: a letter E, W, S or N and eight digits, such as `{example}`{also}"
+        ),
     }
 }
 
@@ -82,22 +84,23 @@ impl CodeForm {
         parts.filter(|p| p.len() >= 2).map(CodeForm::Combined)
     }
 
-    /// Why this form has no page, for a reference to it; `None` for a GSS code.
-    fn no_page(&self, code: &str) -> Option<String> {
+    /// What to write instead of a reference to this form; `None` for a GSS code.
+    fn instead(&self) -> Option<String> {
         match self {
             CodeForm::Gss(_) => None,
             CodeForm::Combined(codes) => Some(format!(
-                "`{code}` is DfE's code for authorities reported together and has no page; \
-                 name each one: {}",
+                "DfE's combined form stands for authorities reported together; name each one: {}",
                 codes
                     .iter()
                     .map(GssCode::as_str)
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
-            CodeForm::Placeholder => {
-                Some("`z` is DfE's placeholder for no local authority and has no page".into())
-            }
+            CodeForm::Placeholder => Some(
+                "`z` is DfE's placeholder where no local authority applies; name the authority \
+                 the document is about"
+                    .into(),
+            ),
         }
     }
 }
@@ -112,8 +115,16 @@ pub struct LocalAuthority {
 /// Why a local authority reference did not resolve.
 #[derive(Debug, PartialEq, Eq)]
 pub enum LookupError {
-    Unknown { help: Option<String> },
-    Ambiguous { codes: Vec<String> },
+    Unknown {
+        help: Option<String>,
+    },
+    /// A row in DfE's combined form or `z`: valid in the table, but no one authority.
+    NoPage {
+        help: String,
+    },
+    Ambiguous {
+        codes: Vec<String>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -160,17 +171,17 @@ impl Authorities {
                     .map(|&i| self.list[i].code.to_string())
                     .collect(),
             }),
-            None if self.no_page.contains_key(s) => Err(LookupError::Unknown {
-                help: self.no_page.get(s).cloned(),
-            }),
-            None => Err(LookupError::Unknown {
-                help: did_you_mean(
-                    s,
-                    self.list
-                        .iter()
-                        .flat_map(|la| [la.code.as_str(), la.name.as_str()]),
-                ),
-            }),
+            None => match self.no_page.get(s) {
+                Some(why) => Err(LookupError::NoPage { help: why.clone() }),
+                None => Err(LookupError::Unknown {
+                    help: did_you_mean(
+                        s,
+                        self.list
+                            .iter()
+                            .flat_map(|la| [la.code.as_str(), la.name.as_str()]),
+                    ),
+                }),
+            },
         }
     }
 
@@ -191,17 +202,14 @@ impl Authorities {
                 Pos::new(line, field_column(raw, c_code))
             };
             let Some(form) = CodeForm::parse(code) else {
+                let also = ", DfE's combined form `E06000061 / E06000062`, or its placeholder `z`";
                 diags.push(
                     Diagnostic::at(
                         &file.rel,
                         at(),
-                        format!("`{code}` is not a local authority code"),
+                        format!("`{}` is not a local authority code", printable(code)),
                     )
-                    .with_help(Some(format!(
-                        "{}; DfE's combined form `E06000061 / E06000062` and its placeholder \
-                         `z` are allowed too",
-                        gss_help(code, "E08000035")
-                    ))),
+                    .with_help(Some(gss_help(code, "E08000035", also))),
                 );
                 return;
             };
@@ -217,7 +225,7 @@ impl Authorities {
             let gss = match form {
                 CodeForm::Gss(gss) => gss,
                 other => {
-                    let why = other.no_page(code).unwrap_or_default();
+                    let why = other.instead().unwrap_or_default();
                     out.no_page.insert(code.to_string(), why.clone());
                     out.no_page.entry(name).or_insert(why);
                     return;
@@ -276,10 +284,10 @@ mod tests {
         let t = table();
         assert_eq!(t.codes().count(), 3);
         for s in ["E06000061 / E06000062", "Two / Together", "z", "Overseas"] {
-            let Err(LookupError::Unknown { help: Some(help) }) = t.lookup(s) else {
+            let Err(LookupError::NoPage { help }) = t.lookup(s) else {
                 panic!("{s} resolved");
             };
-            assert!(help.contains("has no page"), "{help}");
+            assert!(help.contains("DfE"), "{help}");
         }
     }
 
@@ -311,7 +319,7 @@ mod tests {
         ] {
             assert_eq!(CodeForm::parse(bad), None, "{bad}");
         }
-        assert_eq!(gss_help("e06000061", "E1"), "did you mean `E06000061`?");
+        assert_eq!(gss_help("e06000061", "E1", ""), "did you mean `E06000061`?");
     }
 
     #[test]

@@ -318,6 +318,20 @@ fn gh_escape_prop(s: &str) -> String {
     gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// `s` with its control characters (newlines, escapes, NUL) written as escapes, so that a
+/// value quoted in a diagnostic stays on its line and cannot drive the terminal.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Maps byte offsets of one text to 1-based line and column (columns count characters).
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -363,6 +377,56 @@ mod tests {
         assert_eq!(idx.pos(3), Pos::new(2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(idx.pos(6), Pos::new(2, 3));
+    }
+
+    #[test]
+    fn warnings_print_as_warnings_and_are_counted_apart() {
+        let diags = sorted(vec![
+            Diagnostic::new("b.md", None, "link skipped").warning(),
+            Diagnostic::at("a.md", Pos::new(2, 3), "bad"),
+        ]);
+        assert_eq!(
+            render(&diags, Format::Human),
+            "a.md:2:3: error: bad\nb.md: warning: link skipped\n1 error, 1 warning\n"
+        );
+        assert_eq!(
+            render(&diags, Format::Github),
+            "::error file=a.md,line=2,col=3::bad\n::warning file=b.md::link skipped\n"
+        );
+        assert!(has_errors(&diags));
+        assert!(!has_errors(&diags[1..]));
+        assert_eq!(
+            render(&diags[1..], Format::Human).lines().last(),
+            Some("1 warning")
+        );
+    }
+
+    #[test]
+    fn a_reader_keeps_a_bounded_number_and_the_report_counts_them_all() {
+        let mut diags = Vec::new();
+        let mut bound = Bounded::new("t.csv");
+        for line in 1..=(PER_FILE + 5) {
+            let from = diags.len();
+            diags.push(Diagnostic::at("t.csv", Pos::new(line, 1), "bad row"));
+            bound.keep(&mut diags, from);
+        }
+        bound.finish(&mut diags);
+        assert_eq!(diags.len(), PER_FILE + 1);
+        // Another stage's error in the same file sorts before the reader's count line, and
+        // the two overflow counts merge into one line.
+        diags.push(Diagnostic::at("t.csv", Pos::new(99, 1), "late"));
+        let text = render(&sorted(diags), Format::Human);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), PER_FILE + 2);
+        assert_eq!(lines[PER_FILE - 1], "t.csv:20:1: error: bad row");
+        assert_eq!(lines[PER_FILE], "t.csv: and 6 more errors in this file");
+        assert_eq!(lines[PER_FILE + 1], "26 errors");
+    }
+
+    #[test]
+    fn printable_escapes_controls_only() {
+        assert_eq!(printable("a\"b\\c é"), "a\"b\\c é");
+        assert_eq!(printable("a\nb\u{1b}[2J\0"), "a\\nb\\u{1b}[2J\\u{0}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! segments that name a file or folder there and nothing else, so no input (a code, a slug, a
 //! static file's name) can make the build write outside its output or trip the file system.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, printable};
 use std::fmt;
 
 /// The longest segment most file systems (ext4, APFS, NTFS) accept, in bytes.
@@ -73,7 +73,7 @@ impl OutputPath {
     pub fn checked(rel: &str) -> Result<OutputPath, Diagnostic> {
         OutputPath::new(rel).map_err(|e| {
             Diagnostic::new(
-                rel.escape_debug().to_string(),
+                printable(rel),
                 None,
                 format!("refusing to write this output file: {e}"),
             )

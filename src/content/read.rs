@@ -266,6 +266,14 @@ fn read_authorities(f: &mut Fields, las: &Authorities, required: bool) -> Option
                 ok = false;
                 f.error(pos, format!("unknown local authority `{s}`"), help);
             }
+            Err(LookupError::NoPage { help }) => {
+                ok = false;
+                f.error(
+                    pos,
+                    format!("`{s}` is not one local authority, so it has no page"),
+                    Some(help),
+                );
+            }
             Err(LookupError::Ambiguous { codes }) => {
                 ok = false;
                 f.error(

@@ -4,7 +4,7 @@
 
 use crate::authorities::{Authorities, CodeForm, GssCode, LaCode, gss_help};
 use crate::csvfile::{Csv, field_column};
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Diagnostic, Pos, printable};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -494,8 +494,9 @@ impl Table {
                 None => Ok(None),
                 Some(text) => GssCode::parse(&text).map(Some).ok_or_else(|| {
                     let i = i.unwrap_or(c.level);
-                    let message = format!("{} `{text}` is not a GSS code", columns[i]);
-                    (i, message, Some(gss_help(&text, example)))
+                    let message =
+                        format!("{} `{}` is not a GSS code", columns[i], printable(&text));
+                    (i, message, Some(gss_help(&text, example, "")))
                 }),
             };
             let place = match level {
