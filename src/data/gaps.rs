@@ -5,7 +5,7 @@
 use super::ees::{GeoLevel, PlaceKey, Table, TimePeriod, Value};
 use super::indicators::Indicator;
 use crate::authorities::{GssCode, LaCode};
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Bounded, Diagnostic, Pos};
 use std::collections::BTreeMap;
 
 /// One year of one place.
@@ -273,6 +273,8 @@ pub fn compute(
     // By place index, then year.
     let mut places: BTreeMap<usize, BTreeMap<TimePeriod, Pair>> = BTreeMap::new();
     let mut diags = Vec::new();
+    // A table of duplicated rows must not hold an error per row in memory.
+    let mut bound = Bounded::new(&table.rel);
     for (r, row) in table.rows.iter().enumerate() {
         let ids = table.filter_ids(r);
         if !sel.fixed.iter().all(|&(f, id)| ids[f] == id) {
@@ -298,6 +300,7 @@ pub fn compute(
             } else {
                 &ind.filter.comparison.value
             };
+            let from = diags.len();
             diags.push(Diagnostic::at(
                 &table.rel,
                 Pos::new(row.line, 1),
@@ -308,10 +311,12 @@ pub fn compute(
                     ind.id
                 ),
             ));
+            bound.keep(&mut diags, from);
             continue;
         }
         *slot = Some((table.values(r)[sel.value], row.line));
     }
+    bound.finish(&mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
