@@ -16,12 +16,14 @@ use std::fmt;
 pub struct GssCode(String);
 
 impl GssCode {
+    /// `s` if it is a GSS code, exactly: upper-case letter, eight ASCII digits, no spaces.
     pub fn parse(s: &str) -> Option<GssCode> {
         let b = s.as_bytes();
         (b.len() == 9 && b"EWSN".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit))
             .then(|| GssCode(s.to_string()))
     }
 
+    /// The code as written: `E12000003`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -50,6 +52,7 @@ pub fn gss_help(s: &str, example: &str, also: &str) -> String {
 pub struct LaCode(GssCode);
 
 impl LaCode {
+    /// The code as written: `E08000035`.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
@@ -73,6 +76,7 @@ pub enum CodeForm {
 }
 
 impl CodeForm {
+    /// The form `s` takes, or `None` if it is none of them.
     pub fn parse(s: &str) -> Option<CodeForm> {
         if s == "z" {
             return Some(CodeForm::Placeholder);

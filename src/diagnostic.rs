@@ -107,6 +107,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether this diagnostic fails the command.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -160,7 +161,8 @@ pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(Diagnostic::is_error)
 }
 
-/// Bounds what a reader keeps of one file's diagnostics: call `push` for each, then `finish`.
+/// Bounds what a reader keeps of one file's diagnostics: `keep` after adding each, then
+/// `finish`.
 /// Past `PER_FILE` of a severity, diagnostics are counted, not stored.
 pub struct Bounded<'a> {
     path: &'a str,
@@ -169,6 +171,7 @@ pub struct Bounded<'a> {
 }
 
 impl<'a> Bounded<'a> {
+    /// A bound on the diagnostics of the file at `path`; others pass untouched.
     pub fn new(path: &'a str) -> Self {
         Bounded {
             path,

@@ -85,6 +85,7 @@ impl OutputPath {
         })
     }
 
+    /// The path, `/`-separated: `themes/x/index.html`.
     pub fn as_str(&self) -> &str {
         &self.0
     }

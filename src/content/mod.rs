@@ -61,6 +61,7 @@ pub enum SlugError {
 }
 
 impl DocSlug {
+    /// `s` as a slug, if its characters and length allow.
     pub fn parse(s: &str) -> Option<DocSlug> {
         DocSlug::check(s).ok()
     }
