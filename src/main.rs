@@ -6,6 +6,7 @@ use ntg::Options;
 use ntg::content::Section;
 use ntg::diagnostic::{self, Diagnostic, Format};
 use ntg::newdoc::{self, NewError};
+use ntg::output::Left;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,9 +29,12 @@ struct Cli {
 enum Command {
     /// Build the whole site into public/ (or --output).
     Build {
-        /// Where to write the site; replaced only if the build succeeds.
+        /// Where to write the site; replaced whole, and only if the build succeeds.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Replace --output even if it is a folder ntg did not write (and delete all it holds).
+        #[arg(long)]
+        force: bool,
         /// Overrides site.yaml's base_url.
         #[arg(long)]
         base_url: Option<String>,
@@ -49,9 +53,12 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Search the index the last build made, as the website's search page does.
+    /// Search the site a build left in public/ (or --output), as its search page does.
     Search {
         query: String,
+        /// The built site to search, as given to `ntg build --output`.
+        #[arg(long)]
+        output: Option<PathBuf>,
         #[arg(long)]
         theme: Vec<String>,
         #[arg(long)]
@@ -109,18 +116,22 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build {
             output,
+            force,
             base_url,
             drafts,
             timings,
         } => {
             let started = Instant::now();
             let out = output.unwrap_or_else(|| root.join("public"));
-            match ntg::build(&root, &out, &Options { base_url, drafts }) {
+            match ntg::build(&root, &out, &Options { base_url, drafts }, force) {
                 Ok(b) => {
                     if timings {
                         for (stage, took) in &b.timings {
                             eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
                         }
+                    }
+                    for w in &b.warnings {
+                        eprintln!("{}: warning: {}", w.path, w.message);
                     }
                     eprintln!(
                         "built {} pages ({} files) from {} documents into {} in {:.2} s",
@@ -132,9 +143,22 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(diags) => {
-                    print_diagnostics(&diags, Format::Human);
-                    eprintln!("build failed; {} left as it was", out.display());
+                Err(failure) => {
+                    print_diagnostics(&failure.diagnostics, Format::Human);
+                    let out = out.display();
+                    match failure.output {
+                        Left::Refused => eprintln!("build refused; nothing was written"),
+                        Left::Unchanged { existed: true } => {
+                            eprintln!("build failed; {out} left as it was")
+                        }
+                        Left::Unchanged { existed: false } => {
+                            eprintln!("build failed; {out} was not created")
+                        }
+                        Left::Aside(old) => eprintln!(
+                            "build failed; the previous site was moved to {} and could not be moved back: move it to {out}",
+                            old.display()
+                        ),
+                    }
                     ExitCode::from(1)
                 }
             }
@@ -160,6 +184,7 @@ fn main() -> ExitCode {
         },
         Command::Search {
             query,
+            output,
             theme,
             group,
             outcome,
@@ -169,7 +194,8 @@ fn main() -> ExitCode {
             limit,
         } => {
             let filters = [theme, group, outcome, kind, region];
-            match ntg::search::cli(&root, &query, &filters, limit) {
+            let out = output.unwrap_or_else(|| root.join("public"));
+            match ntg::search::cli(&root, &out, &query, &filters, limit) {
                 Ok(hits) => {
                     match format {
                         SearchFormat::Json => println!(
