@@ -318,7 +318,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     let unchanged = |diagnostics| Failure {
         diagnostics,
         output: output::Left::Unchanged {
-            existed: target.existed(),
+            existed: target.exists(),
         },
     };
     let cannot = |what: &str, e: std::io::Error| {
@@ -391,15 +391,17 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
 /// those the markers of `target` and of the site's `public/` name. Called with the site's
 /// lock held; returns what could not be removed, as warnings.
 fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<Diagnostic> {
+    // Beside the output first: it may put back a site whose index must then be kept.
+    let mut stuck_dirs = output::leftovers::sweep_beside(target);
     let mut keep = keep.to_vec();
     for out in [target.path(), &root.join("public")] {
         if let Ok(Some(id)) = output::marker::read(out) {
             keep.push(id);
         }
     }
-    output::leftovers::sweep_beside(target)
+    stuck_dirs.extend(search::sweep(root, &keep));
+    stuck_dirs
         .into_iter()
-        .chain(search::sweep(root, &keep))
         .map(|(dir, e)| stuck(&dir, e))
         .collect()
 }
