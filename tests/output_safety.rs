@@ -423,6 +423,37 @@ fn force_replaces_a_foreign_folder_and_marks_it_as_ntg_s() {
     assert_eq!(snapshot(&empty), references().0.files);
 }
 
+#[cfg(unix)]
+#[test]
+fn an_output_given_as_a_symlink_stays_a_link_to_the_new_site() {
+    let w = World::new();
+    let real = w.tmp.path().join("real");
+    let link = w.tmp.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    // The link's target does not exist yet: a dangling link is refused, not replaced.
+    let o = w.build(&["--output", link.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        refusal(
+            link.to_str().unwrap(),
+            &format!(
+                "--output goes through the symbolic link {}, which points at nothing",
+                link.display()
+            ),
+            "create the folder the link points to, or remove the link"
+        )
+    );
+    std::fs::create_dir(&real).unwrap();
+    for _ in 0..2 {
+        let o = w.build(&["--output", link.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(std::fs::read_link(&link).unwrap(), real);
+        assert_eq!(snapshot(&real), references().0.files);
+    }
+    assert_eq!(names(w.tmp.path()), ["link", "real", "site"]);
+}
+
 #[test]
 fn a_build_killed_at_each_step_leaves_a_whole_site_with_its_index_and_the_next_build_tidies_up() {
     if !hooks("the kill test") {

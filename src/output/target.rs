@@ -27,7 +27,6 @@ pub struct Target {
     path: PathBuf,
     /// As the command line gave it, for messages.
     shown: String,
-    existed: bool,
 }
 
 impl Target {
@@ -44,8 +43,24 @@ impl Target {
                 "make it readable, or choose another --output",
             )
         };
-        let site = root.canonicalize().map_err(|e| unreadable(root, e))?;
-        let path = resolve(out).map_err(|e| unreadable(out, e))?;
+        let site = root.canonicalize().map_err(|e| {
+            Diagnostic::new(
+                root.display().to_string(),
+                None,
+                format!("cannot read the site's folder: {e}"),
+            )
+            .with_help(Some("--root names the folder that holds site.yaml".into()))
+        })?;
+        let path = resolve(out).map_err(|e| match e {
+            Unresolved::Io(e) => unreadable(out, e),
+            Unresolved::DanglingLink(link) => refuse(
+                format!(
+                    "--output goes through the symbolic link {}, which points at nothing",
+                    link.display()
+                ),
+                "create the folder the link points to, or remove the link",
+            ),
+        })?;
         let elsewhere = "write the site into a folder of its own, such as `public` (the default)";
         if path == site {
             return Err(refuse(
@@ -78,8 +93,8 @@ impl Target {
                 ));
             }
         }
-        let existed = match std::fs::metadata(&path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        match std::fs::metadata(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(unreadable(&path, e)),
             Ok(m) if !m.is_dir() => {
                 return Err(refuse(
@@ -104,14 +119,9 @@ impl Target {
                         "choose a new or empty folder, or run again with --force to replace this folder and all it holds",
                     ));
                 }
-                true
             }
-        };
-        Ok(Target {
-            path,
-            shown,
-            existed,
-        })
+        }
+        Ok(Target { path, shown })
     }
 
     /// The output folder, resolved.
@@ -124,15 +134,29 @@ impl Target {
         &self.shown
     }
 
-    /// Whether the output existed when it was checked.
-    pub fn existed(&self) -> bool {
-        self.existed
+    /// Whether there is an output now (a sweep may have put back one a killed build moved).
+    pub fn exists(&self) -> bool {
+        self.path.symlink_metadata().is_ok()
+    }
+}
+
+/// Why an output path could not be resolved.
+#[derive(Debug)]
+enum Unresolved {
+    Io(io::Error),
+    /// A symlink on the way points at nothing: where the site would go is unclear.
+    DanglingLink(PathBuf),
+}
+
+impl From<io::Error> for Unresolved {
+    fn from(e: io::Error) -> Unresolved {
+        Unresolved::Io(e)
     }
 }
 
 /// `out` made absolute, its longest existing part canonicalised and the rest (which does not
 /// exist yet, so holds no symlink) appended with `.` and `..` applied.
-fn resolve(out: &Path) -> io::Result<PathBuf> {
+fn resolve(out: &Path) -> Result<PathBuf, Unresolved> {
     let absolute = std::path::absolute(out)?;
     let mut existing = absolute.as_path();
     let mut rest = Vec::new();
@@ -141,21 +165,15 @@ fn resolve(out: &Path) -> io::Result<PathBuf> {
             Ok(c) => break c,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if existing.symlink_metadata().is_ok() {
-                    return Err(io::Error::new(
-                        io::ErrorKind::NotFound,
-                        format!(
-                            "{} is a symbolic link to nothing: remove it or point it at a folder",
-                            existing.display()
-                        ),
-                    ));
+                    return Err(Unresolved::DanglingLink(existing.to_path_buf()));
                 }
                 let Some(last) = existing.components().next_back() else {
-                    return Err(e);
+                    return Err(e.into());
                 };
                 rest.push(last);
                 existing = existing.parent().ok_or(e)?;
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     };
     let mut path = base;
@@ -189,7 +207,10 @@ mod tests {
             std::os::unix::fs::symlink(real.join("a"), real.join("link")).unwrap();
             assert_eq!(resolve(&real.join("link/new")).unwrap(), real.join("a/new"));
             std::os::unix::fs::symlink(real.join("gone"), real.join("dangling")).unwrap();
-            assert!(resolve(&real.join("dangling")).is_err());
+            assert!(matches!(
+                resolve(&real.join("dangling/x")),
+                Err(Unresolved::DanglingLink(l)) if l == real.join("dangling")
+            ));
         }
     }
 }
