@@ -56,7 +56,9 @@ pub struct Built {
 /// Why a build did not put a new site in place, and what it left at the output.
 #[derive(Debug)]
 pub struct Failure {
+    /// What went wrong, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the output is now, for the CLI to say.
     pub output: output::Left,
 }
 

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 /// old site after the exchange) and, in the two-rename fallback, the old site moved aside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Beside {
+    /// The staging folder: the new site, or the old one once exchanged.
     New,
+    /// The old site moved aside by the fallback swap.
     Old,
 }
 
