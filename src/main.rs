@@ -101,12 +101,25 @@ enum NewKind {
     Evidence,
 }
 
+/// Writes `text` to standard output. A reader that has gone (`ntg search x | head -1`) is
+/// not an error of ours: the rest is dropped rather than panicking. Returns whether it all
+/// went out.
+fn emit(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
+}
+
 fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     let text = diagnostic::render(diags, format);
     match format {
         // Machines read stdout; people read errors on stderr.
         Format::Human => eprint!("{text}"),
-        Format::Json | Format::Github => print!("{text}"),
+        Format::Json | Format::Github => {
+            emit(&text);
+        }
     }
 }
 
@@ -197,24 +210,27 @@ fn main() -> ExitCode {
             let out = output.unwrap_or_else(|| root.join("public"));
             match ntg::search::cli(&root, &out, &query, &filters, limit) {
                 Ok(hits) => {
-                    match format {
-                        SearchFormat::Json => println!(
-                            "{}",
+                    let text = match format {
+                        SearchFormat::Json => format!(
+                            "{}\n",
                             serde_json::to_string_pretty(&hits).unwrap_or_default()
                         ),
-                        SearchFormat::Human if hits.is_empty() => println!("no results"),
-                        SearchFormat::Human => {
-                            for (i, h) in hits.iter().enumerate() {
-                                println!(
-                                    "{:>2}. {}\n    {}  (score {:.4})",
+                        SearchFormat::Human if hits.is_empty() => "no results\n".into(),
+                        SearchFormat::Human => hits
+                            .iter()
+                            .enumerate()
+                            .map(|(i, h)| {
+                                format!(
+                                    "{:>2}. {}\n    {}  (score {:.4})\n",
                                     i + 1,
                                     h.title,
                                     h.url,
                                     h.score
-                                );
-                            }
-                        }
-                    }
+                                )
+                            })
+                            .collect(),
+                    };
+                    emit(&text);
                     ExitCode::SUCCESS
                 }
                 Err(ntg::search::SearchError::Usage(m)) => {
@@ -230,10 +246,10 @@ fn main() -> ExitCode {
         Command::Analyze => {
             let mut analyzer = ntg::search::analyzer::analyzer();
             for line in std::io::stdin().lines().map_while(Result::ok) {
-                println!(
-                    "{}",
-                    ntg::search::analyzer::terms(&mut analyzer, &line).join(" ")
-                );
+                let terms = ntg::search::analyzer::terms(&mut analyzer, &line).join(" ");
+                if !emit(&format!("{terms}\n")) {
+                    break;
+                }
             }
             ExitCode::SUCCESS
         }

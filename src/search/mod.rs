@@ -247,7 +247,7 @@ pub fn open(root: &Path, out: &Path) -> Result<(tantivy::Index, index::Fields), 
         }
         Ok(None) => {
             return Err(format!(
-                "{} was not written by this version of `ntg build` (it has no `{}`): {rebuild}",
+                "{} holds no site built by `ntg build` (it has no `{}`): {rebuild}",
                 out.display(),
                 crate::output::marker::FILE
             ));
