@@ -343,7 +343,10 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     let staging = output::Staging::create(&target)
         .map_err(|e| unchanged(vec![cannot("cannot write the site", e)]))?;
     let abandon = |staging: output::Staging, mut diags: Vec<Diagnostic>| {
-        diags = staging.folder().one_write_error(diags, target.shown());
+        let index = (search::INDEX_DIR, root.join(search::INDEX_DIR));
+        diags = staging
+            .folder()
+            .one_write_error(diags, target.shown(), (index.0, &index.1));
         if let Err(e) = staging.discard() {
             diags.push(cannot("cannot remove the staging folder beside it", e));
         }

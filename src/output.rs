@@ -84,13 +84,25 @@ impl Folder {
     }
 
     /// The build's diagnostics with the writes this folder failed replaced by one: the error
-    /// that stopped it, on the output `shown`. Unchanged if every write succeeded.
-    pub fn one_write_error(&self, mut diags: Vec<Diagnostic>, shown: &str) -> Vec<Diagnostic> {
+    /// that stopped it, on the output `shown`. Diagnostics on `beside` (a store of the build
+    /// outside the output) go too when it is on the same disk as this folder: a full or
+    /// read-only disk fails it for the same reason, and one error says so. Unchanged if every
+    /// write succeeded.
+    pub fn one_write_error(
+        &self,
+        mut diags: Vec<Diagnostic>,
+        shown: &str,
+        beside: (&str, &Path),
+    ) -> Vec<Diagnostic> {
         let Some((rel, e)) = self.failed.get() else {
             return diags;
         };
         let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
-        diags.retain(|d| !refused.contains(&d.path));
+        let (beside_shown, beside_path) = beside;
+        let shared = same_disk(&self.root, beside_path);
+        let same_failure =
+            |d: &Diagnostic| refused.contains(&d.path) || (shared && d.path == beside_shown);
+        diags.retain(|d| !same_failure(d));
         diags.push(
             Diagnostic::new(shown, None, format!("cannot write the site: {e}")).with_help(Some(
                 format!("writing stopped at `{rel}`, the first file that could not be written"),
@@ -134,6 +146,23 @@ pub enum Left {
     /// the two-rename fallback swap, where the exchange in one step is not available, can
     /// leave this.
     Aside(PathBuf),
+}
+
+/// Whether two existing paths are on one file system (on Unix; elsewhere taken not to be).
+fn same_disk(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
 }
 
 /// The folder `path` is in, `.` for a bare name.

@@ -748,6 +748,33 @@ fn a_full_disk_is_one_error_and_the_old_site_stays() {
     assert_eq!(answers(&w.root(), Some(&out)), references().0.answers);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_holding_the_site_its_output_and_its_indexes_is_one_error_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let test = "the full-disk test of a whole site";
+    let Some(disk) = Mount::tmpfs(&tmp.path().join("disk"), "size=4m", test) else {
+        return;
+    };
+    let root = disk.0.join("site");
+    copy_tree(&fixtures().join("valid"), &root);
+    let r = root.to_str().unwrap();
+    let o = run(tmp.path(), &["build", "--root", r], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    disk.remount(&format!("size={}", disk.used() + 64 * 1024));
+    add_new_document(&root);
+    let o = run(tmp.path(), &["build", "--root", r], &[]);
+    let public = root.join("public");
+    assert_one_write_error(
+        &o,
+        &public,
+        "No space left on device (os error 28)",
+        &format!("build failed; {} left as it was", public.display()),
+    );
+    assert_eq!(snapshot(&public), references().0.files);
+    assert_eq!(answers(&root, None), references().0.answers);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_read_only_output_is_one_error_and_the_old_site_stays() {
