@@ -569,11 +569,17 @@ fn leftovers_of_ended_builds_go_and_those_of_running_builds_and_other_names_stay
         std::fs::create_dir_all(dir).unwrap();
         std::fs::write(dir.join("file"), "x").unwrap();
     }
+    // An index as builds before named folders by id left it: its files in the folder itself.
+    let unnamed = [index.join("meta.json"), index.join("0f1e.term")];
+    for file in &unnamed {
+        std::fs::write(file, "{}").unwrap();
+    }
     let o = w.build(&[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    for dir in &gone {
+    for dir in gone.iter().chain(&unnamed) {
         assert!(!dir.exists(), "{} was left", dir.display());
     }
+    assert!(index.join(".lock").is_file());
     for dir in &kept {
         assert!(dir.join("file").is_file(), "{} was removed", dir.display());
     }

@@ -165,17 +165,28 @@ pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::output::leftovers::Stu
         found.sort();
         found
     };
-    let indexes = list(&root.join(INDEX_DIR)).into_iter().filter(|(_, name)| {
+    let cache = root.join(INDEX_DIR);
+    // Builds before index folders were named by id wrote one index into the folder itself.
+    let unnamed = cache.join("meta.json").is_file();
+    let lock = Path::new(LOCK).file_name().and_then(|n| n.to_str());
+    let indexes = list(&cache).into_iter().filter(|(path, name)| {
         BuildId::parse(name).is_some_and(|id| !keep.contains(&id))
             || abandoned(name, STAGING).is_some()
+            || (unnamed && path.is_file() && Some(name.as_str()) != lock)
     });
-    let cache = root.join(INDEX_DIR);
     let earlier = list(cache.parent().unwrap_or(root))
         .into_iter()
         .filter(|(_, name)| EARLIER.iter().any(|p| abandoned(name, p).is_some()));
     indexes
         .chain(earlier)
-        .filter_map(|(path, _)| std::fs::remove_dir_all(&path).err().map(|e| (path, e)))
+        .filter_map(|(path, _)| {
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.err().map(|e| (path, e))
+        })
         .collect()
 }
 
