@@ -587,6 +587,28 @@ fn leftovers_of_ended_builds_go_and_those_of_running_builds_and_other_names_stay
 }
 
 #[test]
+fn a_build_killed_while_deleting_an_unneeded_index_leaves_no_part_of_it_under_its_id() {
+    if !hooks("the index deletion test") {
+        return;
+    }
+    let w = World::new();
+    add_new_document(&w.root());
+    let other = w.tmp.path().join("other");
+    let out = other.to_str().unwrap();
+    let o = w.build(&["--output", out]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Building public/ first drops other's index: killed in the middle of deleting it ...
+    let o = w.build_with(&[], &[("NTG_TEST_KILL_AT", "index-doomed")]);
+    assert!(killed(&o), "{}", stderr(&o));
+    assert_eq!(w.site(), Site::Old);
+    // ... its id names nothing, so the next build of other/ writes it whole again.
+    let o = w.build(&["--output", out]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(answers(&w.root(), Some(&other)), references().1.answers);
+    w.rebuild_and_check_tidy(Site::New);
+}
+
+#[test]
 fn without_the_exchange_the_fallback_swap_works_and_the_next_build_repairs_a_kill_inside_it() {
     if !hooks("the fallback test") {
         return;

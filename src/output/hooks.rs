@@ -5,7 +5,9 @@
 //! passed to every test command, and left on by mistake it would ship.
 //!
 //! - `NTG_TEST_KILL_AT=<step>` aborts the process at `reached(step)`, or as it is about to
-//!   write its n-th file with `write-<n>`: a kill at a known moment.
+//!   write its n-th file with `write-<n>`: a kill at a known moment. The steps, in order:
+//!   `staged`, `index-placed`, `moved-aside` (fallback swap only), `exchanged`,
+//!   `old-removed`, and `index-doomed` (an unneeded index renamed away, not yet deleted).
 //! - `NTG_TEST_FAIL_WRITE_AFTER=<n>` fails every write after the n-th with "No space left on
 //!   device", as a full disk does.
 //! - `NTG_TEST_NO_EXCHANGE=1` makes the exchange report itself unsupported, so the fallback

@@ -40,10 +40,12 @@ fn parent_and_name(path: &Path) -> (&Path, String) {
     (super::parent_of(path), name)
 }
 
-/// If `name` is `<prefix><pid>` for a process that has ended (and is not this one), that
-/// pid: the thing so named was left by a killed build.
+/// If `name` is `<prefix><pid>` or `<prefix><pid>-<more>` for a process that has ended (and
+/// is not this one), that pid: the thing so named was left by a killed build.
 pub fn abandoned(name: &str, prefix: &str) -> Option<u32> {
-    let pid: u32 = name.strip_prefix(prefix)?.parse().ok()?;
+    let rest = name.strip_prefix(prefix)?;
+    let digits = rest.split_once('-').map_or(rest, |(pid, _)| pid);
+    let pid: u32 = digits.parse().ok()?;
     (pid != std::process::id() && !running(pid)).then_some(pid)
 }
 
@@ -120,6 +122,10 @@ mod tests {
             let pid = child.id();
             child.wait().unwrap();
             assert_eq!(abandoned(&format!("staging-{pid}"), "staging-"), Some(pid));
+            assert_eq!(
+                abandoned(&format!("staging-{pid}-0123456789ab"), "staging-"),
+                Some(pid)
+            );
         }
         assert_eq!(abandoned("staging-x", "staging-"), None);
         assert_eq!(abandoned("other-1", "staging-"), None);

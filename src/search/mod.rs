@@ -134,7 +134,8 @@ impl Staged {
 
     /// Puts the index where the id names it: called with the site's lock held, once the
     /// build's site is ready, before it is swapped in. A folder of that id already there was
-    /// placed whole by an earlier build of the same export, so it answers alike and stays.
+    /// placed whole by an earlier build of the same export (a folder named by an id is only
+    /// ever made, and removed, by one rename), so it answers alike and stays.
     pub fn place(mut self, root: &Path) -> std::io::Result<BuildId> {
         let id = self.id();
         let target = root.join(INDEX_DIR).join(id.to_string());
@@ -179,15 +180,24 @@ pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::output::leftovers::Stu
         .filter(|(_, name)| EARLIER.iter().any(|p| abandoned(name, p).is_some()));
     indexes
         .chain(earlier)
-        .filter_map(|(path, _)| {
-            let removed = if path.is_dir() {
-                std::fs::remove_dir_all(&path)
-            } else {
-                std::fs::remove_file(&path)
-            };
-            removed.err().map(|e| (path, e))
-        })
+        .filter_map(|(path, name)| remove(&cache, &path, &name).err().map(|e| (path, e)))
         .collect()
+}
+
+/// Removes one thing the sweep found. An index named by an id is first renamed to a staging
+/// name of this process, in one step, so a kill while it is being deleted never leaves a
+/// part of it under its id for a later build to take as whole.
+fn remove(cache: &Path, path: &Path, name: &str) -> std::io::Result<()> {
+    if !path.is_dir() {
+        return std::fs::remove_file(path);
+    }
+    if BuildId::parse(name).is_none() {
+        return std::fs::remove_dir_all(path);
+    }
+    let doomed = cache.join(format!("{STAGING}{}-{name}", std::process::id()));
+    std::fs::rename(path, &doomed)?;
+    crate::output::reached("index-doomed");
+    std::fs::remove_dir_all(&doomed)
 }
 
 /// The client's scripts: the theme's `search/*.js`, written to a folder named by their
