@@ -51,6 +51,18 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took, in order (`--timings`).
     pub timings: Vec<(&'static str, Duration)>,
+    /// What the build could not tidy away once its site was in place (an old tree, a killed
+    /// build's leftovers): the site is whole, and the next build tries again.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a build did not put a new site in place, and what it left at the output.
+#[derive(Debug)]
+pub struct Failure {
+    /// What went wrong, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the output is now, for the CLI to say.
+    pub output: output::Left,
 }
 
 /// Time per stage, taken as each one ends.
@@ -296,6 +308,7 @@ fn generate(
             documents: site.docs.len(),
             warnings: diagnostic::sorted(warnings),
             timings: clock.laps,
+            warnings: Vec::new(),
         },
         staged,
     ))
@@ -307,26 +320,117 @@ pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
 }
 
 /// Builds the site at `root` into `out`, replacing it only if the whole build succeeds.
-pub fn build(root: &Path, out: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let (built, staged) = output::atomically(
-        out,
-        |folder| generate(root, options, folder, true),
-        |e| {
-            vec![Diagnostic::new(
-                out.display().to_string(),
-                None,
-                format!("cannot write the site: {e}"),
-            )]
+///
+/// `out` is checked first (`output::Target`), and refused before anything is written if a
+/// build there could destroy the site's files or a folder ntg did not write (`force`
+/// allows the last). The site is written to a staging folder beside `out` and marked with
+/// the build's id; then, holding the site's lock, the search index is put in place under
+/// that id, the staging folder is exchanged with `out` in one step, and the old tree, other
+/// indexes and killed builds' leftovers are removed. A kill at any moment leaves the old or
+/// the new site at `out`, each with the index its marker names (see `search::INDEX_DIR`).
+pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<Built, Failure> {
+    let target = output::Target::check(root, out, force).map_err(|d| Failure {
+        diagnostics: vec![d],
+        output: output::Left::Refused,
+    })?;
+    let unchanged = |diagnostics| Failure {
+        diagnostics,
+        output: output::Left::Unchanged {
+            existed: target.exists(),
         },
-    )?;
-    if let Some(staged) = staged {
-        staged.commit(root).map_err(|e| {
-            vec![Diagnostic::new(
+    };
+    let cannot = |what: &str, e: std::io::Error| {
+        Diagnostic::new(target.shown(), None, format!("{what}: {e}"))
+    };
+    let lock = |what| {
+        output::Lock::exclusive(&root.join(search::LOCK)).map_err(|e| {
+            unchanged(vec![Diagnostic::new(
+                search::LOCK,
+                None,
+                format!("{what}: {e}"),
+            )])
+        })
+    };
+    // Leftovers first, so that space they hold is free for this build.
+    let mut warnings = {
+        let _held = lock("cannot lock the site's search indexes")?;
+        tidy(root, &target, &[])
+    };
+    let staging = output::Staging::create(&target)
+        .map_err(|e| unchanged(vec![cannot("cannot write the site", e)]))?;
+    let abandon = |staging: output::Staging, mut diags: Vec<Diagnostic>| {
+        let index = (search::INDEX_DIR, root.join(search::INDEX_DIR));
+        diags = staging
+            .folder()
+            .one_write_error(diags, target.shown(), (index.0, &index.1));
+        if let Err(e) = staging.discard() {
+            diags.push(cannot("cannot remove the staging folder beside it", e));
+        }
+        unchanged(diagnostic::sorted(diags))
+    };
+    let (mut built, staged) = match generate(root, options, staging.folder(), true) {
+        Ok((built, Some(staged))) => (built, staged),
+        Ok((_, None)) => {
+            let missing = Diagnostic::new(search::INDEX_DIR, None, "no search index was built");
+            return Err(abandon(staging, vec![missing]));
+        }
+        Err(diags) => return Err(abandon(staging, diags)),
+    };
+    if let Err(e) = staging.mark(staged.id()) {
+        return Err(abandon(staging, vec![cannot("cannot write the site", e)]));
+    }
+    built.files += 1;
+    output::reached("staged");
+    let _held = lock("cannot lock the site's search indexes")?;
+    let id = match staged.place(root) {
+        Ok(id) => id,
+        Err(e) => {
+            let d = Diagnostic::new(
                 search::INDEX_DIR,
                 None,
-                format!("the site was built, but the search index could not be saved: {e}"),
-            )]
-        })?;
+                format!("cannot save the search index: {e}"),
+            );
+            return Err(abandon(staging, vec![d]));
+        }
+    };
+    output::reached("index-placed");
+    let old = staging.swap_in().map_err(|(e, left)| Failure {
+        diagnostics: vec![cannot("cannot put the new site in place", e)],
+        output: left,
+    })?;
+    output::reached("exchanged");
+    if let Err((dir, e)) = old.remove() {
+        warnings.push(stuck(&dir, e));
     }
+    output::reached("old-removed");
+    warnings.extend(tidy(root, &target, &[id]));
+    built.warnings = warnings;
     Ok(built)
+}
+
+/// Removes what killed builds left beside `target` and every search index but `keep` and
+/// those the markers of `target` and of the site's `public/` name. Called with the site's
+/// lock held; returns what could not be removed, as warnings.
+fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<Diagnostic> {
+    // Beside the output first: it may put back a site whose index must then be kept.
+    let mut stuck_dirs = output::leftovers::sweep_beside(target);
+    let mut keep = keep.to_vec();
+    for out in [target.path(), &root.join("public")] {
+        if let Ok(Some(id)) = output::marker::read(out) {
+            keep.push(id);
+        }
+    }
+    stuck_dirs.extend(search::sweep(root, &keep));
+    stuck_dirs
+        .into_iter()
+        .map(|(dir, e)| stuck(&dir, e))
+        .collect()
+}
+
+fn stuck(dir: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        dir.display().to_string(),
+        None,
+        format!("could not remove this folder, which the next build will try again: {e}"),
+    )
 }

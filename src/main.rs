@@ -6,6 +6,7 @@ use ntg::Options;
 use ntg::content::Section;
 use ntg::diagnostic::{self, Diagnostic, Format};
 use ntg::newdoc::{self, NewError};
+use ntg::output::Left;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -28,9 +29,12 @@ struct Cli {
 enum Command {
     /// Build the whole site into public/ (or --output).
     Build {
-        /// Where to write the site; replaced only if the build succeeds.
+        /// Where to write the site; replaced whole, and only if the build succeeds.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Replace --output even if it is a folder ntg did not write (and delete all it holds).
+        #[arg(long)]
+        force: bool,
         /// Overrides site.yaml's base_url.
         #[arg(long)]
         base_url: Option<String>,
@@ -49,9 +53,12 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Search the index the last build made, as the website's search page does.
+    /// Search the site a build left in public/ (or --output), as its search page does.
     Search {
         query: String,
+        /// The built site to search, as given to `ntg build --output`.
+        #[arg(long)]
+        output: Option<PathBuf>,
         #[arg(long)]
         theme: Vec<String>,
         #[arg(long)]
@@ -94,12 +101,25 @@ enum NewKind {
     Evidence,
 }
 
+/// Writes `text` to standard output. A reader that has gone (`ntg search x | head -1`) is
+/// not an error of ours: the rest is dropped rather than panicking. Returns whether it all
+/// went out.
+fn emit(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
+}
+
 fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     let text = diagnostic::render(diags, format);
     match format {
         // Machines read stdout; people read errors on stderr.
         Format::Human => eprint!("{text}"),
-        Format::Json | Format::Github => print!("{text}"),
+        Format::Json | Format::Github => {
+            emit(&text);
+        }
     }
 }
 
@@ -109,19 +129,23 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build {
             output,
+            force,
             base_url,
             drafts,
             timings,
         } => {
             let started = Instant::now();
             let out = output.unwrap_or_else(|| root.join("public"));
-            match ntg::build(&root, &out, &Options { base_url, drafts }) {
+            match ntg::build(&root, &out, &Options { base_url, drafts }, force) {
                 Ok(b) => {
                     print_diagnostics(&b.warnings, Format::Human);
                     if timings {
                         for (stage, took) in &b.timings {
                             eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
                         }
+                    }
+                    for w in &b.warnings {
+                        eprintln!("{}: warning: {}", w.path, w.message);
                     }
                     eprintln!(
                         "built {} pages ({} files) from {} documents into {} in {:.2} s",
@@ -133,9 +157,22 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(diags) => {
-                    print_diagnostics(&diags, Format::Human);
-                    eprintln!("build failed; {} left as it was", out.display());
+                Err(failure) => {
+                    print_diagnostics(&failure.diagnostics, Format::Human);
+                    let out = out.display();
+                    match failure.output {
+                        Left::Refused => eprintln!("build refused; nothing was written"),
+                        Left::Unchanged { existed: true } => {
+                            eprintln!("build failed; {out} left as it was")
+                        }
+                        Left::Unchanged { existed: false } => {
+                            eprintln!("build failed; {out} was not created")
+                        }
+                        Left::Aside(old) => eprintln!(
+                            "build failed; the previous site was moved to {} and could not be moved back: move it to {out}",
+                            old.display()
+                        ),
+                    }
                     ExitCode::from(1)
                 }
             }
@@ -160,6 +197,7 @@ fn main() -> ExitCode {
         },
         Command::Search {
             query,
+            output,
             theme,
             group,
             outcome,
@@ -169,26 +207,30 @@ fn main() -> ExitCode {
             limit,
         } => {
             let filters = [theme, group, outcome, kind, region];
-            match ntg::search::cli(&root, &query, &filters, limit) {
+            let out = output.unwrap_or_else(|| root.join("public"));
+            match ntg::search::cli(&root, &out, &query, &filters, limit) {
                 Ok(hits) => {
-                    match format {
-                        SearchFormat::Json => println!(
-                            "{}",
+                    let text = match format {
+                        SearchFormat::Json => format!(
+                            "{}\n",
                             serde_json::to_string_pretty(&hits).unwrap_or_default()
                         ),
-                        SearchFormat::Human if hits.is_empty() => println!("no results"),
-                        SearchFormat::Human => {
-                            for (i, h) in hits.iter().enumerate() {
-                                println!(
-                                    "{:>2}. {}\n    {}  (score {:.4})",
+                        SearchFormat::Human if hits.is_empty() => "no results\n".into(),
+                        SearchFormat::Human => hits
+                            .iter()
+                            .enumerate()
+                            .map(|(i, h)| {
+                                format!(
+                                    "{:>2}. {}\n    {}  (score {:.4})\n",
                                     i + 1,
                                     h.title,
                                     h.url,
                                     h.score
-                                );
-                            }
-                        }
-                    }
+                                )
+                            })
+                            .collect(),
+                    };
+                    emit(&text);
                     ExitCode::SUCCESS
                 }
                 Err(ntg::search::SearchError::Usage(m)) => {
@@ -204,10 +246,10 @@ fn main() -> ExitCode {
         Command::Analyze => {
             let mut analyzer = ntg::search::analyzer::analyzer();
             for line in std::io::stdin().lines().map_while(Result::ok) {
-                println!(
-                    "{}",
-                    ntg::search::analyzer::terms(&mut analyzer, &line).join(" ")
-                );
+                let terms = ntg::search::analyzer::terms(&mut analyzer, &line).join(" ");
+                if !emit(&format!("{terms}\n")) {
+                    break;
+                }
             }
             ExitCode::SUCCESS
         }

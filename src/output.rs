@@ -1,10 +1,33 @@
 //! The write stage. Pages go to a `Sink` as they are rendered: `check` discards them, `build`
-//! writes them into a fresh folder beside the output, which takes the output's place only
-//! when the whole build has succeeded, so a failed build never leaves a broken site.
+//! writes them into a staging folder beside the output, which takes the output's place in
+//! one atomic step only when the whole build has succeeded.
+//!
+//! What keeps a build from losing data, in the order `build` meets it: `Target::check`
+//! refuses an output that is the site, holds it, lies in its inputs, is a file, or is a
+//! folder ntg did not write; the staging folder is filled and marked as ntg's (`marker`),
+//! naming the search index built with it; the index is put in place under that name; the
+//! staging folder and the output are exchanged (`Staging::swap_in`); the old tree and what
+//! killed builds left behind are removed (`leftovers`), all under one `Lock` per site.
 
+mod hooks;
+pub mod leftovers;
+mod lock;
+pub mod marker;
+mod staging;
+mod target;
+
+pub use hooks::reached;
+pub use lock::Lock;
+pub use marker::BuildId;
+pub use staging::{Old, Staging};
+pub use target::Target;
+
+use crate::Diagnostic;
+use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// Where rendered files go. Shared by the render threads.
 pub trait Sink: Sync {
@@ -34,72 +57,120 @@ impl Sink for Discard {
     }
 }
 
-/// Writes files below a folder, creating sub-folders as needed.
+/// Writes files below a folder, creating sub-folders as needed. The first write that fails
+/// stops it: every later one is refused without touching the disk, so a full disk is one
+/// error, not one per file.
 pub struct Folder {
     root: PathBuf,
+    /// The first write that failed: its file and the error.
+    failed: OnceLock<(String, io::Error)>,
+    /// Every file whose write failed or was refused, to take their diagnostics back.
+    refused: Mutex<BTreeSet<String>>,
 }
 
-impl Sink for Folder {
-    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+impl Folder {
+    fn new(root: PathBuf) -> Folder {
+        Folder {
+            root,
+            failed: OnceLock::new(),
+            refused: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        hooks::before_write()?;
         let path = self.root.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(path, bytes)
     }
+
+    /// The build's diagnostics with the writes this folder failed replaced by one: the error
+    /// that stopped it, on the output `shown`. Diagnostics on `beside` (a store of the build
+    /// outside the output) go too when it is on the same disk as this folder: a full or
+    /// read-only disk fails it for the same reason, and one error says so. Unchanged if every
+    /// write succeeded.
+    pub fn one_write_error(
+        &self,
+        mut diags: Vec<Diagnostic>,
+        shown: &str,
+        beside: (&str, &Path),
+    ) -> Vec<Diagnostic> {
+        let Some((rel, e)) = self.failed.get() else {
+            return diags;
+        };
+        let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        let (beside_shown, beside_path) = beside;
+        let shared = same_disk(&self.root, beside_path);
+        let same_failure =
+            |d: &Diagnostic| refused.contains(&d.path) || (shared && d.path == beside_shown);
+        diags.retain(|d| !same_failure(d));
+        diags.push(
+            Diagnostic::new(shown, None, format!("cannot write the site: {e}")).with_help(Some(
+                format!("writing stopped at `{rel}`, the first file that could not be written"),
+            )),
+        );
+        diags
+    }
 }
 
-/// Runs `fill` on a fresh staging folder beside `out`; if it succeeds, the staging folder
-/// replaces `out`. If it fails (or the swap does), `out` is left as it was.
-pub fn atomically<T, E>(
-    out: &Path,
-    fill: impl FnOnce(&Folder) -> Result<T, E>,
-    io_error: impl Fn(io::Error) -> E,
-) -> Result<T, E> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.ntg-new-{}", std::process::id()));
-    let prepare = || -> io::Result<()> {
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)?;
+impl Sink for Folder {
+    fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let result = match self.failed.get() {
+            Some((_, first)) => Err(io::Error::new(
+                first.kind(),
+                "not written: an earlier write failed",
+            )),
+            None => self.write(rel, bytes).map_err(|e| {
+                let told = io::Error::new(e.kind(), e.to_string());
+                let _ = self.failed.set((rel.to_string(), e));
+                told
+            }),
+        };
+        if result.is_err() {
+            self.refused
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(rel.to_string());
         }
-        std::fs::create_dir_all(&staging)
-    };
-    prepare().map_err(&io_error)?;
-    let result = fill(&Folder {
-        root: staging.clone(),
-    })
-    .and_then(|v| {
-        swap(&staging, out, parent, &name)
-            .map(|()| v)
-            .map_err(&io_error)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+        result
     }
-    result
 }
 
-/// Puts `staging` where `out` is. The old output is moved aside first and removed after,
-/// so at every moment either the old or the new site is complete at `out`.
-fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> io::Result<()> {
-    if !out.exists() {
-        return std::fs::rename(staging, out);
+/// What a failed build left at its output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Left {
+    /// The output was refused before anything was written anywhere.
+    Refused,
+    /// The output is as it was before the build (`existed` false: there is still none).
+    Unchanged { existed: bool },
+    /// The previous site was moved aside to this folder and could not be moved back: only
+    /// the two-rename fallback swap, where the exchange in one step is not available, can
+    /// leave this.
+    Aside(PathBuf),
+}
+
+/// Whether two existing paths are on one file system (on Unix; elsewhere taken not to be).
+fn same_disk(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev(),
+            _ => false,
+        }
     }
-    let old = parent.join(format!(".{name}.ntg-old-{}", std::process::id()));
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
     }
-    std::fs::rename(out, &old)?;
-    if let Err(e) = std::fs::rename(staging, out) {
-        // Put the previous site back before reporting.
-        let _ = std::fs::rename(&old, out);
-        return Err(e);
-    }
-    std::fs::remove_dir_all(&old)
+}
+
+/// The folder `path` is in, `.` for a bare name.
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }

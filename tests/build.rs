@@ -307,6 +307,7 @@ fn a_rebuild_replaces_the_output_whole() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("valid"), site.path());
     let public = site.path().join("public");
+    build(site.path(), &public, &[]);
     std::fs::create_dir_all(public.join("stale")).unwrap();
     std::fs::write(public.join("stale/index.html"), "old").unwrap();
     build(site.path(), &public, &[]);

@@ -133,12 +133,20 @@ fn bad_filters_are_command_line_errors_and_a_missing_index_says_what_to_do() {
 fn the_index_stays_beside_the_site_and_the_export_is_under_search() {
     let dir = site();
     build(dir.path());
+    // The index is the one the output's marker names, in a folder of that build's id.
+    let public = dir.path().join("public");
+    let marker = std::fs::read_to_string(public.join(".ntg-output")).unwrap();
+    let id = marker
+        .lines()
+        .find_map(|l| l.strip_prefix("search-index "))
+        .expect("the marker names the index");
     assert!(
         dir.path()
-            .join(".ntg-cache/search-index/meta.json")
+            .join(".ntg-cache/search-index")
+            .join(id)
+            .join("meta.json")
             .is_file()
     );
-    let public = dir.path().join("public");
     let page = std::fs::read_to_string(public.join("search/index.html")).unwrap();
     let meta = page
         .split("data-meta=\"")

@@ -48,6 +48,9 @@ pub struct Export {
     pub files: Vec<(String, Vec<u8>)>,
     /// `/search/<hash>/meta.bin`.
     pub meta: String,
+    /// The hash that names the export's folder: equal hashes mean equal exports, and so
+    /// indexes that answer every query alike.
+    pub hash: u64,
 }
 
 #[derive(Serialize)]
@@ -392,9 +395,11 @@ pub fn export(
             let h = crate::render::fnv1a_continue(h, path.as_bytes());
             crate::render::fnv1a_continue(h, bytes)
         });
-    let dir = format!("search/{:012x}", hash & 0xffff_ffff_ffff);
+    let hash = hash & 0xffff_ffff_ffff;
+    let dir = format!("search/{hash:012x}");
     Ok(Export {
         meta: format!("/{dir}/meta.bin"),
+        hash,
         files: files
             .into_iter()
             .map(|(p, b)| (format!("{dir}/{p}"), b))
@@ -421,10 +426,8 @@ fn empty(site: &Site) -> Export {
             .collect(),
     };
     let bytes = gzip(&serde_json::to_vec(&meta).unwrap_or_default());
-    let dir = format!(
-        "search/{:012x}",
-        crate::render::fnv1a(&bytes) & 0xffff_ffff_ffff
-    );
+    let hash = crate::render::fnv1a(&bytes) & 0xffff_ffff_ffff;
+    let dir = format!("search/{hash:012x}");
     let mut files = vec![(format!("{dir}/meta.bin"), bytes)];
     // Facet files with every value empty, so the client's counts still load.
     for f in Facet::ALL {
@@ -437,6 +440,7 @@ fn empty(site: &Site) -> Export {
     Export {
         meta: format!("/{dir}/meta.bin"),
         files,
+        hash,
     }
 }
 

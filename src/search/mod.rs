@@ -14,14 +14,33 @@ pub use export::Export;
 pub use query::{Filters, Hit, query_terms, search as run};
 
 use crate::diagnostic::Diagnostic;
+use crate::output::BuildId;
 use crate::site::Site;
 use std::path::{Path, PathBuf};
 
-/// Where a site keeps its index, below its root: beside the site, not in it.
+/// Where a site keeps its indexes, below its root: beside the site, not in it.
+///
+/// Each build's index is a folder named by its build id (`<INDEX_DIR>/<id>/`), put there
+/// before the build's site takes the output's place, and the output's marker names it.
+/// `ntg search` opens the index the marker of the output names, so whenever a build is
+/// killed, the site in the output and the index that answers for it are of the same build:
+/// before the swap the old marker names the old index, which is still there, and after it
+/// the new marker names the new one, already there. A build, once its site is in place,
+/// removes every other index except the one `public/`'s marker names.
 pub const INDEX_DIR: &str = ".ntg-cache/search-index";
 
-/// A build's new index, written beside the old one until the build has succeeded; removed
-/// when dropped uncommitted, so a failed build leaves the old index as it was.
+/// The lock file (`output::Lock`) of a site's builds, among its indexes.
+pub const LOCK: &str = ".ntg-cache/search-index/.lock";
+
+/// The prefix of an index being written, before the process id of its build.
+const STAGING: &str = "staging-";
+
+/// What builds before the index folders were named by build id left while running
+/// (`search-index.new-<pid>`, `search-index.old-<pid>`, in `.ntg-cache/`).
+const EARLIER: [&str; 2] = ["search-index.new-", "search-index.old-"];
+
+/// A build's new index, written beside the others until the build's site is ready; removed
+/// when dropped before it is placed, so a failed build leaves the indexes as they were.
 pub struct Staged {
     dir: Option<PathBuf>,
     pub export: Export,
@@ -85,7 +104,9 @@ pub fn stage(root: &Path, site: &Site, mut docs: Vec<SearchDoc>) -> Result<Stage
         .map(|&i| slots[i].take().expect("each once"))
         .collect();
     let docs = docs.as_slice();
-    let dir = root.join(format!("{INDEX_DIR}.new-{}", std::process::id()));
+    let dir = root
+        .join(INDEX_DIR)
+        .join(format!("{STAGING}{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| failed("cannot clear the new index", e))?;
     }
@@ -106,31 +127,77 @@ pub fn stage(root: &Path, site: &Site, mut docs: Vec<SearchDoc>) -> Result<Stage
 }
 
 impl Staged {
-    /// Puts the new index in place of the old one: called once the whole build succeeded.
-    pub fn commit(mut self, root: &Path) -> std::io::Result<()> {
-        let Some(dir) = self.dir.as_ref() else {
-            return Ok(());
-        };
-        let target = root.join(INDEX_DIR);
-        // The old index moves aside first, so a failed rename can put it back and there is
-        // always a whole index (or none yet) in place.
-        let old = root.join(format!("{INDEX_DIR}.old-{}", std::process::id()));
-        let had_old = target.exists();
-        if had_old {
-            std::fs::rename(&target, &old)?;
-        }
-        if let Err(e) = std::fs::rename(dir, &target) {
-            if had_old {
-                let _ = std::fs::rename(&old, &target);
-            }
-            return Err(e);
-        }
-        self.dir = None;
-        if had_old {
-            std::fs::remove_dir_all(&old)?;
-        }
-        Ok(())
+    /// The id of the build this index belongs to: its output's marker names it.
+    pub fn id(&self) -> BuildId {
+        BuildId::new(self.export.hash)
     }
+
+    /// Puts the index where the id names it: called with the site's lock held, once the
+    /// build's site is ready, before it is swapped in. A folder of that id already there was
+    /// placed whole by an earlier build of the same export (a folder named by an id is only
+    /// ever made, and removed, by one rename), so it answers alike and stays.
+    pub fn place(mut self, root: &Path) -> std::io::Result<BuildId> {
+        let id = self.id();
+        let target = root.join(INDEX_DIR).join(id.to_string());
+        if let Some(dir) = self.dir.take() {
+            if target.is_dir() {
+                std::fs::remove_dir_all(dir)?;
+            } else {
+                std::fs::rename(dir, &target)?;
+            }
+        }
+        Ok(id)
+    }
+}
+
+/// Removes every index of the site at `root` but those `keep` names, and what killed builds
+/// left while writing one: called with the site's lock held. Returns what could not be
+/// removed.
+pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::output::leftovers::Stuck> {
+    use crate::output::leftovers::abandoned;
+    let list = |dir: &Path| -> Vec<(PathBuf, String)> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(PathBuf, String)> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        found.sort();
+        found
+    };
+    let cache = root.join(INDEX_DIR);
+    // Builds before index folders were named by id wrote one index into the folder itself.
+    let unnamed = cache.join("meta.json").is_file();
+    let lock = Path::new(LOCK).file_name().and_then(|n| n.to_str());
+    let indexes = list(&cache).into_iter().filter(|(path, name)| {
+        BuildId::parse(name).is_some_and(|id| !keep.contains(&id))
+            || abandoned(name, STAGING).is_some()
+            || (unnamed && path.is_file() && Some(name.as_str()) != lock)
+    });
+    let earlier = list(cache.parent().unwrap_or(root))
+        .into_iter()
+        .filter(|(_, name)| EARLIER.iter().any(|p| abandoned(name, p).is_some()));
+    indexes
+        .chain(earlier)
+        .filter_map(|(path, name)| remove(&cache, &path, &name).err().map(|e| (path, e)))
+        .collect()
+}
+
+/// Removes one thing the sweep found. An index named by an id is first renamed to a staging
+/// name of this process, in one step, so a kill while it is being deleted never leaves a
+/// part of it under its id for a later build to take as whole.
+fn remove(cache: &Path, path: &Path, name: &str) -> std::io::Result<()> {
+    if !path.is_dir() {
+        return std::fs::remove_file(path);
+    }
+    if BuildId::parse(name).is_none() {
+        return std::fs::remove_dir_all(path);
+    }
+    let doomed = cache.join(format!("{STAGING}{}-{name}", std::process::id()));
+    std::fs::rename(path, &doomed)?;
+    crate::output::reached("index-doomed");
+    std::fs::remove_dir_all(&doomed)
 }
 
 /// The client's scripts: the theme's `search/*.js`, written to a folder named by their
@@ -188,13 +255,33 @@ pub fn is_script(rel: &str) -> bool {
     rel.starts_with("search/") && rel.ends_with(".js")
 }
 
-/// Opens the index a build left at `root`.
-pub fn open(root: &Path) -> Result<(tantivy::Index, index::Fields), String> {
-    let dir = root.join(INDEX_DIR);
+/// Opens the index that answers for the site a build left in `out`: the one its marker
+/// names. The site's lock is held shared meanwhile, so no build removes it in between.
+pub fn open(root: &Path, out: &Path) -> Result<(tantivy::Index, index::Fields), String> {
+    let _lock = crate::output::Lock::shared(&root.join(LOCK))
+        .map_err(|e| format!("cannot read the search index: {e}"))?;
+    let rebuild = "run `ntg build` first";
+    let id = match crate::output::marker::read(out) {
+        Ok(Some(id)) => id,
+        Ok(None) if !out.is_dir() => {
+            return Err(format!("no site at {}: {rebuild}", out.display()));
+        }
+        Ok(None) => {
+            return Err(format!(
+                "{} holds no site built by `ntg build` (it has no `{}`): {rebuild}",
+                out.display(),
+                crate::output::marker::FILE
+            ));
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", out.display())),
+    };
+    let dir = root.join(INDEX_DIR).join(id.to_string());
     if !dir.join("meta.json").is_file() {
         return Err(format!(
-            "no search index at {}: run `ntg build` first",
-            dir.display()
+            "no search index for the site in {} at {}: the cache keeps the index of `public` and of the last build only; run `ntg build --output {}` again",
+            out.display(),
+            dir.display(),
+            out.display()
         ));
     }
     index::open(&dir).map_err(|e| format!("cannot open the search index: {e}"))
@@ -209,9 +296,10 @@ pub enum SearchError {
 }
 
 /// `ntg search`: checks the filters against the site's vocabularies, then queries the
-/// index the last build left.
+/// index that answers for the site in `out`.
 pub fn cli(
     root: &Path,
+    out: &Path,
     query: &str,
     filters: &Filters,
     limit: usize,
@@ -242,7 +330,7 @@ pub fn cli(
             }
         }
     }
-    let (index, fields) = open(root).map_err(SearchError::Site)?;
+    let (index, fields) = open(root, out).map_err(SearchError::Site)?;
     run(&index, &fields, query, filters, limit)
         .map_err(|e| SearchError::Site(format!("search failed: {e}")))
 }

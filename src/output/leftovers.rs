@@ -1,0 +1,133 @@
+//! What builds leave beside their output and in the cache while they run, named so that a
+//! later build can tell its own leftovers from anything else: a name ntg makes ends in the
+//! id of the process that made it, and a later build removes such a thing only once that
+//! process has ended. A build never removes what a running build is writing, and never
+//! touches a name it did not make.
+
+use super::Target;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What a running build keeps beside its output `name`: the staging folder (which holds the
+/// old site after the exchange) and, in the two-rename fallback, the old site moved aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Beside {
+    /// The staging folder: the new site, or the old one once exchanged.
+    New,
+    /// The old site moved aside by the fallback swap.
+    Old,
+}
+
+impl Beside {
+    fn tag(self) -> &'static str {
+        match self {
+            Beside::New => "ntg-new",
+            Beside::Old => "ntg-old",
+        }
+    }
+
+    /// The path of this process's folder of this kind beside the output `out`.
+    pub fn path(self, out: &Path) -> PathBuf {
+        let (parent, name) = parent_and_name(out);
+        parent.join(format!(".{name}.{}-{}", self.tag(), std::process::id()))
+    }
+}
+
+fn parent_and_name(path: &Path) -> (&Path, String) {
+    let name = path
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    (super::parent_of(path), name)
+}
+
+/// If `name` is `<prefix><pid>` or `<prefix><pid>-<more>` for a process that has ended (and
+/// is not this one), that pid: the thing so named was left by a killed build.
+pub fn abandoned(name: &str, prefix: &str) -> Option<u32> {
+    let rest = name.strip_prefix(prefix)?;
+    let digits = rest.split_once('-').map_or(rest, |(pid, _)| pid);
+    let pid: u32 = digits.parse().ok()?;
+    (pid != std::process::id() && !running(pid)).then_some(pid)
+}
+
+/// Whether process `pid` is running. Where that cannot be told it is taken to be, so that
+/// nothing of a live build is ever removed.
+#[cfg(unix)]
+fn running(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return true;
+    };
+    rustix::process::test_kill_process(pid) != Err(rustix::io::Errno::SRCH)
+}
+
+#[cfg(not(unix))]
+fn running(_pid: u32) -> bool {
+    true
+}
+
+/// Something a sweep could not remove, and why.
+pub type Stuck = (PathBuf, io::Error);
+
+/// Removes the folders killed builds left beside `target`. If the output itself is missing,
+/// which only a kill in the middle of the two-rename fallback leaves, the old site moved
+/// aside is put back first, so a later failed build still leaves a site in place.
+pub fn sweep_beside(target: &Target) -> Vec<Stuck> {
+    let (parent, name) = parent_and_name(target.path());
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut stuck = Vec::new();
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for kind in [Beside::Old, Beside::New] {
+        let prefix = format!(".{name}.{}-", kind.tag());
+        for found in names.iter().filter(|n| abandoned(n, &prefix).is_some()) {
+            let path = parent.join(found);
+            let restore = kind == Beside::Old && !target.path().exists();
+            let done = if restore {
+                std::fs::rename(&path, target.path())
+            } else {
+                std::fs::remove_dir_all(&path)
+            };
+            if let Err(e) = done {
+                stuck.push((path, e));
+            }
+        }
+    }
+    stuck
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_names_of_ended_processes_are_abandoned() {
+        let me = std::process::id();
+        assert_eq!(
+            abandoned(&format!(".public.ntg-new-{me}"), ".public.ntg-new-"),
+            None
+        );
+        // The parent of this test process is running.
+        #[cfg(unix)]
+        {
+            let parent = std::os::unix::process::parent_id();
+            assert_eq!(abandoned(&format!("staging-{parent}"), "staging-"), None);
+            let mut child = std::process::Command::new("true").spawn().unwrap();
+            let pid = child.id();
+            child.wait().unwrap();
+            assert_eq!(abandoned(&format!("staging-{pid}"), "staging-"), Some(pid));
+            assert_eq!(
+                abandoned(&format!("staging-{pid}-0123456789ab"), "staging-"),
+                Some(pid)
+            );
+        }
+        assert_eq!(abandoned("staging-x", "staging-"), None);
+        assert_eq!(abandoned("other-1", "staging-"), None);
+    }
+}
