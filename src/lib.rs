@@ -47,13 +47,12 @@ pub struct Built {
     /// Every file written: pages, feeds, sitemap and static files.
     pub files: usize,
     pub documents: usize,
-    /// Warnings: printed, but they do not fail the build.
+    /// Warnings: printed, but they do not fail the build. Among them, what the build could
+    /// not tidy away once its site was in place (an old tree, a killed build's leftovers):
+    /// the site is whole, and the next build tries again.
     pub warnings: Vec<Diagnostic>,
     /// How long each stage took, in order (`--timings`).
     pub timings: Vec<(&'static str, Duration)>,
-    /// What the build could not tidy away once its site was in place (an old tree, a killed
-    /// build's leftovers): the site is whole, and the next build tries again.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// Why a build did not put a new site in place, and what it left at the output.
@@ -308,7 +307,6 @@ fn generate(
             documents: site.docs.len(),
             warnings: diagnostic::sorted(warnings),
             timings: clock.laps,
-            warnings: Vec::new(),
         },
         staged,
     ))
@@ -404,7 +402,8 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     }
     output::reached("old-removed");
     warnings.extend(tidy(root, &target, &[id]));
-    built.warnings = warnings;
+    built.warnings.extend(warnings);
+    built.warnings = diagnostic::sorted(std::mem::take(&mut built.warnings));
     Ok(built)
 }
 
@@ -433,4 +432,5 @@ fn stuck(dir: &Path, e: std::io::Error) -> Diagnostic {
         None,
         format!("could not remove this folder, which the next build will try again: {e}"),
     )
+    .warning()
 }

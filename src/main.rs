@@ -144,9 +144,6 @@ fn main() -> ExitCode {
                             eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
                         }
                     }
-                    for w in &b.warnings {
-                        eprintln!("{}: warning: {}", w.path, w.message);
-                    }
                     eprintln!(
                         "built {} pages ({} files) from {} documents into {} in {:.2} s",
                         b.pages,

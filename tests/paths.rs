@@ -60,8 +60,11 @@ fn a_code_that_climbs_out_writes_nothing_anywhere() {
         "{}",
         stderr(&out)
     );
-    // Every file in the whole temporary tree is as it was, and nothing was added.
-    assert_eq!(snapshot(tmp.path()), before);
+    // Every file in the whole temporary tree is as it was, and nothing was added but the
+    // lock ntg keeps in its own cache while it looks for a killed build's leftovers.
+    let mut after = snapshot(tmp.path());
+    after.retain(|(rel, _)| rel != "a/b/site/.ntg-cache/search-index/.lock");
+    assert_eq!(after, before);
     let dirs: Vec<_> = walkdir::WalkDir::new(tmp.path())
         .into_iter()
         .map(|e| e.unwrap().path().to_path_buf())
