@@ -26,7 +26,7 @@ fn choices<K: Kind>(v: &Vocabulary<K>) -> String {
 
 /// The front matter and body for a new document of `section` titled `title`.
 pub fn template(section: Section, title: &str, date: &str, tax: &Taxonomies) -> String {
-    let quoted = serde_yaml::to_string(title).unwrap_or_default();
+    let quoted = serde_saphyr::to_string(&title).unwrap_or_default();
     let mut fm = vec![format!("title: {}", quoted.trim_end())];
     fm.push("summary: \"One or two sentences for listings and search results (at most 400 characters).\"".into());
     if matches!(section, Section::CaseStudies | Section::Evidence) {
