@@ -3,8 +3,9 @@
 //! reader has to guess from the text where a value was written.
 //!
 //! The budgets make hostile input fail fast, at its line, in time linear in its size:
-//! nesting deeper than [`MAX_DEPTH`] levels, more than [`MAX_NODES`] values (an alias counts
-//! as every value it repeats) or more than [`MAX_ALIASES`] aliases is a diagnostic.
+//! nesting deeper than [`MAX_DEPTH`] levels, more than [`MAX_NODES`] values, more than
+//! [`MAX_ALIASES`] aliases, or aliases repeating more than [`MAX_REPLAYED`] parser events in
+//! all is a diagnostic.
 
 use crate::diagnostic::{Diagnostic, Pos};
 use serde::de::value::{Error as ValueError, MapDeserializer, SeqDeserializer};
@@ -22,6 +23,9 @@ pub const MAX_DEPTH: usize = 16;
 pub const MAX_NODES: usize = 250_000;
 /// The most aliases (`*name`) one file may use.
 pub const MAX_ALIASES: usize = 10_000;
+/// The most parser events aliases may repeat in all: an anchored mapping of five keys costs
+/// about a dozen each time it is used, and a billion-laughs bomb stops here.
+pub const MAX_REPLAYED: usize = 10_000;
 
 /// The parser's settings: budgets, and the YAML 1.2 core schema's booleans (`yes` and `no`
 /// are strings, as the content format has always read them).
@@ -31,8 +35,11 @@ fn options() -> serde_saphyr::Options {
     budget.flow_nesting_limit = MAX_DEPTH;
     budget.max_nodes = MAX_NODES;
     budget.max_aliases = MAX_ALIASES;
+    let mut alias_limits = serde_saphyr::Options::default().alias_limits;
+    alias_limits.max_total_replayed_events = MAX_REPLAYED;
     serde_saphyr::options! {
         budget: Some(budget),
+        alias_limits: alias_limits,
         strict_booleans: true,
     }
 }
@@ -110,9 +117,11 @@ fn diagnostic(path: &str, err: &Error, first_line: usize) -> Diagnostic {
 }
 
 fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
-    let too_deep = || {
+    // The parser counts brackets (`[`, `{`) alone, and stops at the first one past the limit
+    // even before it sees the rest; the budget counts every level, indented ones too.
+    let too_deep = |message: String| {
         (
-            format!("YAML is nested deeper than {MAX_DEPTH} levels"),
+            message,
             Some(format!(
                 "ntg reads at most {MAX_DEPTH} levels of lists and mappings inside each other; \
                  close the brackets or flatten the value"
@@ -124,18 +133,22 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
             "YAML aliases expand too far".to_string(),
             Some(format!(
                 "each alias (`*name`) repeats its anchor's whole value; a file may use at \
-                 most {MAX_ALIASES} aliases and hold at most {MAX_NODES} values once they \
-                 are expanded"
+                 most {} aliases, and they may repeat at most {} keys, values and brackets \
+                 in all",
+                thousands(MAX_ALIASES),
+                thousands(MAX_REPLAYED)
             )),
         )
     };
     match err {
         Error::Budget { breach, .. } => match breach {
-            BudgetBreach::Depth { .. } => too_deep(),
+            BudgetBreach::Depth { .. } => {
+                too_deep(format!("YAML is nested deeper than {MAX_DEPTH} levels"))
+            }
             BudgetBreach::Nodes { .. } if through_alias => aliases(),
             BudgetBreach::Aliases { .. } => aliases(),
             BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => (
-                format!("YAML holds more than {MAX_NODES} values"),
+                format!("YAML holds more than {} values", thousands(MAX_NODES)),
                 Some("split the file, or write fewer keys and list items".into()),
             ),
             other => (
@@ -147,7 +160,9 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
             if matches!(source.as_ref(), ExternalMessageSource::Parser(e)
                 if matches!(e.kind(), ErrorKind::RecursionLimitExceeded)) =>
         {
-            too_deep()
+            too_deep(format!(
+                "YAML has more than {MAX_DEPTH} brackets open at once"
+            ))
         }
         Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
@@ -180,6 +195,19 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
             None,
         ),
     }
+}
+
+/// `10000` as a message writes it: `10,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Node {
@@ -418,11 +446,18 @@ mod tests {
         let deep = format!("a: 1\nb: {}\n", "[".repeat(100_000));
         let d = parse("s.yaml", &deep, 1).unwrap_err();
         assert_eq!(d.pos, Some(Pos::new(2, 4 + MAX_DEPTH)));
-        assert_eq!(d.message, "YAML is nested deeper than 16 levels");
+        assert_eq!(d.message, "YAML has more than 16 brackets open at once");
         let block: String = (0..100).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
         let d = parse("s.yaml", &block, 1).unwrap_err();
         assert_eq!(d.message, "YAML is nested deeper than 16 levels");
         assert_eq!(d.pos.unwrap().line, MAX_DEPTH + 1);
+    }
+
+    #[test]
+    fn numbers_in_messages_have_thousands_separators() {
+        assert_eq!(thousands(250_000), "250,000");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(999), "999");
     }
 
     #[test]
