@@ -90,7 +90,11 @@ impl<'a> Fields<'a> {
                 let sequence_expected = std::any::type_name::<T>().contains("Vec<");
                 let help = sequence_expected
                     .then(|| format!("write a list, such as `{key}: [first, second]`"));
-                self.error(pos, format!("`{key}`: {}", humanise(&e.to_string())), help);
+                self.error(
+                    pos,
+                    format!("`{key}`: {}", yaml::humanise(&e.to_string())),
+                    help,
+                );
                 None
             }
         }
@@ -129,15 +133,6 @@ impl<'a> Fields<'a> {
         }
         self.diags
     }
-}
-
-/// serde names Rust types in its messages; writers know YAML's.
-fn humanise(message: &str) -> String {
-    ["i64", "u64", "u8", "i32", "u32", "usize"]
-        .iter()
-        .fold(message.to_string(), |m, t| {
-            m.replace(&format!("expected {t}"), "expected an integer")
-        })
 }
 
 #[cfg(test)]

@@ -109,3 +109,51 @@ pub fn today() -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontmatter::Fields;
+    use crate::source::{SourceFile, split_front_matter};
+
+    fn file(rel: &str, text: String) -> SourceFile {
+        SourceFile {
+            abs: rel.into(),
+            rel: rel.into(),
+            text,
+        }
+    }
+
+    /// Whatever a title holds, the front matter written for it reads back as that title.
+    #[test]
+    fn titles_are_quoted_so_they_read_back_as_written() {
+        let tax = Taxonomies::parse(&file(
+            "data/taxonomies.yaml",
+            "themes: [{slug: t, name: T}]\ngroups: [{slug: g, name: G}]\n\
+             outcomes: [{slug: o, name: O}]\nevidence_levels: [{level: 1, name: One}]\n"
+                .into(),
+        ))
+        .unwrap();
+        let titles = [
+            "Leeds: \"family\" reading",
+            "123",
+            "yes",
+            "null",
+            "~",
+            "2008-05-14",
+            "- a list?",
+            "#hashtag",
+            "[bracketed]",
+            "Hackney's club: *starred* & {braced}",
+        ];
+        for title in titles {
+            let doc = file(
+                "x.md",
+                template(Section::Hypotheses, title, "2008-05-14", &tax),
+            );
+            let split = split_front_matter(&doc).unwrap();
+            let mut f = Fields::parse("x.md", split.yaml, split.yaml_line).unwrap();
+            assert_eq!(f.required::<String>("title").as_deref(), Some(title));
+        }
+    }
+}

@@ -181,12 +181,14 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
         | Error::SerdeUnknownField { .. }
         | Error::SerdeUnknownVariant { .. }
         | Error::SerdeMissingField { .. }
+        | Error::InvalidBooleanStrict { .. }
         | Error::Message { .. } => (
-            serde_saphyr::DefaultMessageFormatter
-                .format_message(err)
-                .into(),
+            humanise(&serde_saphyr::DefaultMessageFormatter.format_message(err)),
             None,
         ),
+        Error::InvalidScalar { ty, .. } => {
+            (humanise(&format!("invalid value, expected {ty}")), None)
+        }
         _ => (
             format!(
                 "malformed YAML: {}",
@@ -195,6 +197,15 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
             None,
         ),
     }
+}
+
+/// serde names Rust types in its messages; writers know YAML's.
+pub fn humanise(message: &str) -> String {
+    ["i64", "u64", "u8", "i32", "u32", "usize"]
+        .iter()
+        .fold(message.to_string(), |m, t| {
+            m.replace(&format!("expected {t}"), "expected an integer")
+        })
 }
 
 /// `10000` as a message writes it: `10,000`.
@@ -426,6 +437,13 @@ mod tests {
         assert_eq!(n.entry("groups").unwrap().1.find("b"), Some(Pos::new(6, 5)));
         assert_eq!(n.entry("z").unwrap().0.pos, Pos::new(10, 1));
         assert_eq!(n.entry("z").unwrap().1.read::<i64>().unwrap(), 2);
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let n = parse("site.yaml", "\u{feff}a: 1\nb: [x, y]\n", 1).unwrap();
+        assert_eq!(n.entry("a").unwrap().0.pos, Pos::new(1, 1));
+        assert_eq!(n.entry("b").unwrap().1.find("y"), Some(Pos::new(2, 8)));
     }
 
     #[test]
