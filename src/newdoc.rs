@@ -26,7 +26,9 @@ fn choices<K: Kind>(v: &Vocabulary<K>) -> String {
 
 /// The front matter and body for a new document of `section` titled `title`.
 pub fn template(section: Section, title: &str, date: &str, tax: &Taxonomies) -> String {
-    let quoted = serde_saphyr::to_string(&title).unwrap_or_default();
+    // One line, quoted only where YAML needs it, however long the title.
+    let one_line = serde_saphyr::ser_options! { prefer_block_scalars: false };
+    let quoted = serde_saphyr::to_string_with_options(&title, one_line).unwrap_or_default();
     let mut fm = vec![format!("title: {}", quoted.trim_end())];
     fm.push("summary: \"One or two sentences for listings and search results (at most 400 characters).\"".into());
     if matches!(section, Section::CaseStudies | Section::Evidence) {
@@ -145,6 +147,7 @@ mod tests {
             "#hashtag",
             "[bracketed]",
             "Hackney's club: *starred* & {braced}",
+            &"A title long enough to be folded by a serializer that likes block scalars ".repeat(3),
         ];
         for title in titles {
             let doc = file(
@@ -154,6 +157,12 @@ mod tests {
             let split = split_front_matter(&doc).unwrap();
             let mut f = Fields::parse("x.md", split.yaml, split.yaml_line).unwrap();
             assert_eq!(f.required::<String>("title").as_deref(), Some(title));
+            // The title keeps to its own line, so the next key is on the third.
+            assert!(
+                doc.text.lines().nth(2).unwrap().starts_with("summary: "),
+                "{}",
+                doc.text
+            );
         }
     }
 }

@@ -48,6 +48,7 @@ fn options() -> serde_saphyr::Options {
 /// its first `-`, for a mapping its first key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// Where the node starts, in the file's lines (already moved past any lines before it).
     pub pos: Pos,
     pub value: Value,
 }
@@ -234,10 +235,12 @@ impl Node {
         }
     }
 
+    /// `~`, `null` or nothing at all: a key written without a value.
     pub fn is_null(&self) -> bool {
         self.value == Value::Null
     }
 
+    /// The text of a string scalar; `None` for numbers, booleans, lists and mappings.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Str(s) => Some(s),
