@@ -48,6 +48,7 @@ impl<'a> Fields<'a> {
         })
     }
 
+    /// The file the keys come from, as diagnostics name it.
     pub fn path(&self) -> &'a str {
         self.path
     }
