@@ -28,6 +28,7 @@ pub mod site;
 pub mod source;
 pub mod suggest;
 pub mod taxonomy;
+pub mod yaml;
 
 pub use diagnostic::Diagnostic;
 pub use load::Options;

@@ -26,7 +26,9 @@ fn choices<K: Kind>(v: &Vocabulary<K>) -> String {
 
 /// The front matter and body for a new document of `section` titled `title`.
 pub fn template(section: Section, title: &str, date: &str, tax: &Taxonomies) -> String {
-    let quoted = serde_yaml::to_string(title).unwrap_or_default();
+    // One line, quoted only where YAML needs it, however long the title.
+    let one_line = serde_saphyr::ser_options! { prefer_block_scalars: false };
+    let quoted = serde_saphyr::to_string_with_options(&title, one_line).unwrap_or_default();
     let mut fm = vec![format!("title: {}", quoted.trim_end())];
     fm.push("summary: \"One or two sentences for listings and search results (at most 400 characters).\"".into());
     if matches!(section, Section::CaseStudies | Section::Evidence) {
@@ -108,4 +110,59 @@ pub fn today() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frontmatter::Fields;
+    use crate::source::{SourceFile, split_front_matter};
+
+    fn file(rel: &str, text: String) -> SourceFile {
+        SourceFile {
+            abs: rel.into(),
+            rel: rel.into(),
+            text,
+        }
+    }
+
+    /// Whatever a title holds, the front matter written for it reads back as that title.
+    #[test]
+    fn titles_are_quoted_so_they_read_back_as_written() {
+        let tax = Taxonomies::parse(&file(
+            "data/taxonomies.yaml",
+            "themes: [{slug: t, name: T}]\ngroups: [{slug: g, name: G}]\n\
+             outcomes: [{slug: o, name: O}]\nevidence_levels: [{level: 1, name: One}]\n"
+                .into(),
+        ))
+        .unwrap();
+        let titles = [
+            "Leeds: \"family\" reading",
+            "123",
+            "yes",
+            "null",
+            "~",
+            "2008-05-14",
+            "- a list?",
+            "#hashtag",
+            "[bracketed]",
+            "Hackney's club: *starred* & {braced}",
+            &"A title long enough to be folded by a serializer that likes block scalars ".repeat(3),
+        ];
+        for title in titles {
+            let doc = file(
+                "x.md",
+                template(Section::Hypotheses, title, "2008-05-14", &tax),
+            );
+            let split = split_front_matter(&doc).unwrap();
+            let mut f = Fields::parse("x.md", split.yaml, split.yaml_line).unwrap();
+            assert_eq!(f.required::<String>("title").as_deref(), Some(title));
+            // The title keeps to its own line, so the next key is on the third.
+            assert!(
+                doc.text.lines().nth(2).unwrap().starts_with("summary: "),
+                "{}",
+                doc.text
+            );
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! The controlled vocabularies of `data/taxonomies.yaml`: themes, groups, outcomes and
 //! evidence levels. A slug of one vocabulary is a different type from a slug of another.
 
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
+use crate::yaml::spanned_pos;
 use serde::{Deserialize, Serialize, Serializer};
+use serde_saphyr::Spanned;
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -120,8 +122,7 @@ impl Level {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize)]
 pub struct EvidenceLevel {
     pub level: u8,
     pub name: String,
@@ -168,7 +169,7 @@ impl Taxonomies {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct RawTerm {
-            slug: String,
+            slug: Spanned<String>,
             name: String,
             #[serde(default)]
             description: Option<String>,
@@ -179,12 +180,17 @@ impl Taxonomies {
             themes: Vec<RawTerm>,
             groups: Vec<RawTerm>,
             outcomes: Vec<RawTerm>,
-            evidence_levels: Vec<EvidenceLevel>,
+            evidence_levels: Vec<RawLevel>,
         }
-        let raw: Raw = serde_yaml::from_str(&file.text).map_err(|e| {
-            let (pos, message) = crate::frontmatter::yaml_error(&e, &file.text, 1);
-            vec![Diagnostic::at(&file.rel, pos, message)]
-        })?;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct RawLevel {
+            level: Spanned<u8>,
+            name: String,
+            #[serde(default)]
+            description: Option<String>,
+        }
+        let raw: Raw = crate::yaml::from_str(&file.rel, &file.text).map_err(|d| vec![d])?;
         let mut diags = Vec::new();
         fn vocabulary<K: Kind>(
             raw: Vec<RawTerm>,
@@ -193,56 +199,57 @@ impl Taxonomies {
         ) -> Vocabulary<K> {
             let mut terms = Vec::new();
             let mut index = HashMap::new();
-            let mut seen: HashMap<String, usize> = HashMap::new();
             for t in raw {
-                let nth = seen.entry(t.slug.clone()).or_default();
-                let pos = value_pos(&file.text, "slug", &t.slug, *nth);
-                *nth += 1;
-                if !crate::content::is_slug(&t.slug) {
+                let pos = Some(spanned_pos(&t.slug));
+                let slug = t.slug.value;
+                if !crate::content::is_slug(&slug) {
                     diags.push(Diagnostic::new(
                         &file.rel,
                         pos,
                         format!(
-                            "`{}` is not a valid {} slug (use a-z, 0-9 and -)",
-                            t.slug,
+                            "`{slug}` is not a valid {} slug (use a-z, 0-9 and -)",
                             K::SINGULAR
                         ),
                     ));
                     continue;
                 }
-                if index.insert(t.slug.clone(), terms.len()).is_some() {
+                if index.insert(slug.clone(), terms.len()).is_some() {
                     diags.push(Diagnostic::new(
                         &file.rel,
                         pos,
-                        format!("{} `{}` is defined twice", K::SINGULAR, t.slug),
+                        format!("{} `{slug}` is defined twice", K::SINGULAR),
                     ));
                     continue;
                 }
                 terms.push(Term {
-                    slug: TermSlug(t.slug, PhantomData),
+                    slug: TermSlug(slug, PhantomData),
                     name: t.name,
                     description: t.description,
                 });
             }
             Vocabulary { terms, index }
         }
-        let mut levels_seen: HashMap<u8, usize> = HashMap::new();
-        for l in &raw.evidence_levels {
-            let nth = levels_seen.entry(l.level).or_default();
-            if *nth > 0 {
+        let mut levels: Vec<EvidenceLevel> = Vec::with_capacity(raw.evidence_levels.len());
+        for l in raw.evidence_levels {
+            let level = l.level.value;
+            if levels.iter().any(|seen| seen.level == level) {
                 diags.push(Diagnostic::new(
                     &file.rel,
-                    value_pos(&file.text, "level", &l.level.to_string(), *nth),
-                    format!("evidence level `{}` is defined twice", l.level),
+                    Some(spanned_pos(&l.level)),
+                    format!("evidence level `{level}` is defined twice"),
                 ));
             }
-            *nth += 1;
+            levels.push(EvidenceLevel {
+                level,
+                name: l.name,
+                description: l.description,
+            });
         }
         let tax = Taxonomies {
             themes: vocabulary(raw.themes, file, &mut diags),
             groups: vocabulary(raw.groups, file, &mut diags),
             outcomes: vocabulary(raw.outcomes, file, &mut diags),
-            evidence_levels: raw.evidence_levels,
+            evidence_levels: levels,
         };
         if diags.is_empty() {
             Ok(tax)
@@ -250,18 +257,4 @@ impl Taxonomies {
             Err(diags)
         }
     }
-}
-
-/// The position of the `n`th (0-based) occurrence of `key: value` in `text`, at the value.
-fn value_pos(text: &str, key: &str, value: &str, n: usize) -> Option<Pos> {
-    let needle = format!("{key}: {value}");
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let at = l.find(&needle)?;
-            let rest = l[at + needle.len()..].chars().next();
-            rest.is_none_or(|c| c.is_whitespace())
-                .then(|| Pos::new(i + 1, at + key.len() + 3))
-        })
-        .nth(n)
 }

@@ -7,6 +7,7 @@ use crate::frontmatter::Fields;
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{GroupSlug, Kind as TaxonomyKind, OutcomeSlug, Taxonomies, Vocabulary};
+use crate::yaml::Value;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -101,30 +102,23 @@ impl Indicators {
         taxonomies: &Taxonomies,
     ) -> Result<Indicators, Vec<Diagnostic>> {
         let rel = file.rel.as_str();
-        let values = match serde_yaml::from_str::<serde_yaml::Value>(&file.text) {
-            Err(e) => {
-                let (pos, message) = crate::frontmatter::yaml_error(&e, &file.text, 1);
-                return Err(vec![Diagnostic::at(
-                    rel,
-                    pos,
-                    format!("malformed YAML: {message}"),
-                )]);
-            }
-            Ok(serde_yaml::Value::Sequence(v)) => v,
-            Ok(serde_yaml::Value::Null) => Vec::new(),
-            Ok(_) => return Err(vec![not_a_list(rel)]),
+        let root = crate::yaml::parse(rel, &file.text, 1).map_err(|d| vec![d])?;
+        let items = match root.value {
+            Value::Seq(items) => items,
+            Value::Null => Vec::new(),
+            _ => return Err(vec![not_a_list(rel, root.pos)]),
         };
-        let items = items(&file.text);
-        if items.len() != values.len() {
-            return Err(vec![not_a_list(rel)]);
-        }
         let mut out = Indicators::default();
         let mut diags = Vec::new();
         // Ids of every entry, good or bad, so a repeat is reported even if the first is wrong.
         let mut seen = std::collections::HashSet::new();
-        for (item, value) in items.iter().zip(values) {
-            let id = value.get("id").and_then(|v| v.as_str()).map(str::to_string);
-            let mut f = match Fields::item(rel, &item.yaml, value, item.line, item.indent) {
+        for item in items {
+            let id = item
+                .entry("id")
+                .and_then(|(_, v)| v.as_str())
+                .map(str::to_string);
+            let pos = item.pos;
+            let mut f = match Fields::item(rel, item, pos) {
                 Ok(f) => f,
                 Err(d) => {
                     diags.push(d);
@@ -157,46 +151,12 @@ impl Indicators {
     }
 }
 
-fn not_a_list(rel: &str) -> Diagnostic {
+fn not_a_list(rel: &str, pos: Pos) -> Diagnostic {
     Diagnostic::at(
         rel,
-        Pos::START,
-        "expected a list of indicators, each starting with `- id: ...` at the start of a line",
+        pos,
+        "expected a list of indicators, each starting with `- id: ...`",
     )
-}
-
-struct Item {
-    yaml: String,
-    line: usize,
-    indent: usize,
-}
-
-/// Splits a top-level YAML list into its items, each with its first line and indentation.
-fn items(text: &str) -> Vec<Item> {
-    let mut items: Vec<Item> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(rest) = line
-            .strip_prefix('-')
-            .filter(|r| r.is_empty() || r.starts_with(' '))
-        {
-            let indent = 1 + rest.len() - rest.trim_start().len();
-            items.push(Item {
-                yaml: format!("{}\n", rest.trim_start()),
-                line: i + 1,
-                indent: if rest.trim().is_empty() { 2 } else { indent },
-            });
-        } else if let Some(item) = items.last_mut() {
-            let body = match line.get(..item.indent) {
-                Some(lead) if lead.trim().is_empty() => &line[item.indent..],
-                _ => line.trim_start(),
-            };
-            // A comment or blank line between items belongs to neither.
-            let top_comment = line.starts_with('#');
-            item.yaml.push_str(if top_comment { "" } else { body });
-            item.yaml.push('\n');
-        }
-    }
-    items
 }
 
 #[derive(Deserialize)]
@@ -328,16 +288,5 @@ mod tests {
     fn filter_values_read_in_a_sentence() {
         assert_eq!(in_sentence("All pupils"), "all pupils");
         assert_eq!(in_sentence("SEN support"), "SEN support");
-    }
-
-    #[test]
-    fn items_keep_their_lines_and_indentation() {
-        let text = "# intro\n- id: a\n  title: A\n\n# between\n-   id: b\n    title: B\n";
-        let items = items(text);
-        assert_eq!(items.len(), 2);
-        assert_eq!((items[0].line, items[0].indent), (2, 2));
-        assert_eq!(items[0].yaml, "id: a\ntitle: A\n\n\n");
-        assert_eq!((items[1].line, items[1].indent), (6, 4));
-        assert_eq!(items[1].yaml, "id: b\ntitle: B\n");
     }
 }
