@@ -165,7 +165,7 @@ pub fn render(
     let submission = raw == RawHtml::Submission;
     let mut out = Rendered::default();
     let mut table = Table::default();
-    let mut ids = UniqueIds::default();
+    let mut ids = UniqueIds::new();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     let mut code: Option<(String, String)> = None;
@@ -328,13 +328,19 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-/// Heading ids unique within a page: repeats get `-1`, `-2`, ...
-#[derive(Default)]
+/// Heading ids unique within a page: repeats, and the ids the theme's page uses itself,
+/// get `-1`, `-2`, ...
 struct UniqueIds {
     seen: BTreeMap<String, usize>,
 }
 
 impl UniqueIds {
+    fn new() -> UniqueIds {
+        UniqueIds {
+            seen: BTreeMap::new(),
+        }
+    }
+
     fn claim(&mut self, base: String) -> String {
         let base = if base.is_empty() {
             "section".to_string()
@@ -342,6 +348,10 @@ impl UniqueIds {
             base
         };
         let Some(&used) = self.seen.get(&base) else {
+            if sanitise::is_theme_id(&base) {
+                self.seen.insert(base.clone(), 0);
+                return self.claim(base);
+            }
             self.seen.insert(base.clone(), 0);
             return base;
         };
@@ -488,6 +498,13 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["evidence-of-impact", "evidence-of-impact-1"]);
         assert!(r.html.contains("<h2 id=\"evidence-of-impact-1\">"));
+    }
+
+    #[test]
+    fn headings_leave_the_pages_own_ids_alone() {
+        let r = render_body("## Main content\n\n## Gap 1\n", false);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-content-1", "gap-1-1"]);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! What of a body's HTML reaches the page. The team's own documents keep a safe set of
 //! elements (tables, `<details>`, `<abbr>`, `<sup>`, `<figure>`...) unless `site.yaml` trusts
-//! their raw HTML; call-for-evidence submissions, written outside the team, keep the same set
-//! and also lose everything that would load from another host, their form controls, and any
-//! id that could take one of the page's own.
+//! their raw HTML, and what would load from another host becomes a link to it; submissions,
+//! written outside the team, keep the same and also lose their form controls and any id that
+//! could take one of the page's own.
 
 use crate::html_tokens::each_token;
 use html5ever::tokenizer::{CharacterTokens, StartTag, Tag, TagToken};
@@ -13,6 +13,15 @@ use std::sync::{Mutex, OnceLock};
 
 /// Every id in a submission starts with this, so none can be one the page uses.
 pub const SUBMISSION_ID_PREFIX: &str = "submission-";
+
+/// Ids the default theme gives elements of a document's page (`gap-` ones are made per
+/// indicator); a body's own may not take them.
+pub fn is_theme_id(id: &str) -> bool {
+    matches!(
+        id,
+        "main-content" | "site-search-q" | "contents-heading" | "evidence-heading" | "gaps-heading"
+    ) || id.starts_with("gap-")
+}
 
 /// A submission's id as it appears on the page: under [`SUBMISSION_ID_PREFIX`], once.
 pub fn submission_id(id: &str) -> Cow<'_, str> {
@@ -44,12 +53,17 @@ pub fn clean(html: String, mode: RawHtml) -> String {
             SAFE.get_or_init(|| {
                 let mut b = ammonia::Builder::default();
                 safe_set(&mut b);
-                // Task lists' checkboxes, which submissions show as marks instead.
+                // Task lists' checkboxes, which submissions show as marks instead; the
+                // rewriting has dropped every other input.
                 b.add_tags(["input"])
-                    .add_tag_attributes("input", ["type", "checked", "disabled"]);
+                    .add_tag_attributes("input", ["type", "checked", "disabled"])
+                    .attribute_filter(|_, attribute, value| match attribute {
+                        "id" if is_theme_id(value) => None,
+                        _ => local_resources(attribute, value),
+                    });
                 b
             })
-            .clean(&html)
+            .clean(&foreign_resources_as_links(&html))
             .to_string()
         }
         RawHtml::Submission => submission(&html),
@@ -93,13 +107,17 @@ fn submission(html: &str) -> String {
                 }
                 _ => Some(Cow::Borrowed(value)),
             },
-            // Whatever got past the rewriting still loads nothing from elsewhere.
-            "src" | "srcset" | "poster" | "data" => resource_urls(attribute, value)
-                .all(is_local)
-                .then_some(Cow::Borrowed(value)),
-            _ => Some(Cow::Borrowed(value)),
+            _ => local_resources(attribute, value),
         });
     b.clean(&linked).to_string()
+}
+
+/// Keeps an attribute unless it loads something from another host: whatever got past the
+/// rewriting still loads nothing from elsewhere.
+fn local_resources<'v>(attribute: &str, value: &'v str) -> Option<Cow<'v, str>> {
+    resource_urls(attribute, value)
+        .all(is_local)
+        .then_some(Cow::Borrowed(value))
 }
 
 /// Elements that load what their attributes point at.
@@ -108,11 +126,16 @@ const EMBEDS: &[&str] = &[
 ];
 
 /// Rewrites every embedded resource that points at another host as a plain link to it, with
-/// its alternative text (or the address) as the link's text.
+/// its alternative text (or the address) as the link's text, and drops every `<input>` but
+/// a task list's disabled checkbox.
 fn foreign_resources_as_links(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     each_token(html, |token, _| {
         match token {
+            TagToken(tag)
+                if &*tag.name == "input"
+                    && !(attr(&tag, "type") == Some("checkbox")
+                        && attr(&tag, "disabled").is_some()) => {}
             TagToken(tag) => {
                 let foreign: Vec<String> = if tag.kind == StartTag && EMBEDS.contains(&&*tag.name) {
                     tag.attrs
@@ -263,7 +286,7 @@ mod tests {
         );
         assert_eq!(
             html,
-            r#"<details open=""><summary>More</summary><table><tbody><tr><td>1</td></tr></tbody></table></details><abbr title="Local authority">LA</abbr><sup>2</sup><kbd>k</kbd><a rel="noopener noreferrer">j</a><img>"#
+            r#"<details open=""><summary>More</summary><table><tbody><tr><td>1</td></tr></tbody></table></details><abbr title="Local authority">LA</abbr><sup>2</sup><kbd>k</kbd><a rel="noopener noreferrer">j</a><a rel="noopener noreferrer">data:image/png;base64,AA</a> "#
         );
     }
 }
