@@ -143,7 +143,8 @@ fn generate(
         ),
         None => Ok(Rendered::default()),
     };
-    // A body too deep to render is reported with the other content errors.
+    // A body too deep to render has no anchors for links to be checked against, so the
+    // build stops here, reporting it with the errors found so far.
     let mut too_deep = Vec::new();
     let mut keep = |r: Result<Rendered, Diagnostic>| {
         r.unwrap_or_else(|d| {

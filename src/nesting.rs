@@ -4,7 +4,7 @@
 //! HTML parser behind the sanitiser takes time quadratic in the depth of what it is given.
 
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::html_tokens::each_token;
+use crate::html_tokens::each_token_ending;
 use html5ever::tokenizer::{EndTag, StartTag, TagToken};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::ops::{ControlFlow, Range};
@@ -76,7 +76,7 @@ impl OpenElements {
     /// element first goes deeper than the limit.
     fn read(&mut self, raw: &str) -> Option<(usize, String)> {
         let mut found = None;
-        each_token(raw, |token, end| {
+        each_token_ending(raw, |token, end| {
             let TagToken(tag) = token else {
                 return ControlFlow::Continue(());
             };

@@ -8,7 +8,6 @@ use crate::html_tokens::each_token;
 use html5ever::tokenizer::{CharacterTokens, StartTag, Tag, TagToken};
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::ops::ControlFlow;
 use std::sync::{Mutex, OnceLock};
 
 /// Every id in a submission starts with this, so none can be one the page uses.
@@ -37,10 +36,11 @@ pub fn submission_id(id: &str) -> Cow<'_, str> {
 pub enum RawHtml {
     /// As written: the team's own documents when `site.yaml` sets `trusted_raw_html: true`.
     PassThrough,
-    /// The safe set: the team's own documents by default.
+    /// The safe set, resources from other hosts as links: the team's own documents by
+    /// default.
     Safe,
-    /// The safe set, nothing from other hosts, no form controls, ids prefixed: submissions,
-    /// whatever the site's settings.
+    /// The same, and no form controls, ids prefixed: submissions, whatever the site's
+    /// settings.
     Submission,
 }
 
@@ -122,7 +122,7 @@ fn local_resources<'v>(attribute: &str, value: &'v str) -> Option<Cow<'v, str>> 
 
 /// Elements that load what their attributes point at.
 const EMBEDS: &[&str] = &[
-    "img", "video", "audio", "source", "track", "iframe", "object", "embed", "picture", "input",
+    "img", "video", "audio", "source", "track", "iframe", "object", "embed",
 ];
 
 /// Rewrites every embedded resource that points at another host as a plain link to it, with
@@ -130,7 +130,7 @@ const EMBEDS: &[&str] = &[
 /// a task list's disabled checkbox.
 fn foreign_resources_as_links(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    each_token(html, |token, _| {
+    each_token(html, |token| {
         match token {
             TagToken(tag)
                 if &*tag.name == "input"
@@ -164,7 +164,6 @@ fn foreign_resources_as_links(html: &str) -> String {
             // Comments, doctypes and parse errors: nothing a page needs.
             _ => {}
         }
-        ControlFlow::Continue(())
     });
     out
 }
