@@ -64,8 +64,9 @@ pub fn check<'a>(
     Ok(())
 }
 
-/// The raw HTML elements open so far, counted as the HTML parser would count them or more
-/// (never fewer), so a body that passes cannot build a deeper tree.
+/// The raw HTML elements open so far, counted as the HTML parser would count them or more,
+/// so a body that passes cannot build a much deeper tree (the parser's own `<tbody>` and
+/// `<tr>` in tables, and a `<div>` that leaves an `<svg>`, at most double it).
 #[derive(Default)]
 struct OpenElements {
     stack: Vec<String>,
@@ -83,8 +84,10 @@ impl OpenElements {
             let name = tag.name.to_string();
             match tag.kind {
                 StartTag => {
+                    // `/>` closes an element only inside SVG or MathML, and only one that
+                    // does not take the parser back to HTML.
                     let foreign = self.stack.iter().any(|e| e == "svg" || e == "math");
-                    if is_void(&name) || (tag.self_closing && foreign) {
+                    if is_void(&name) || (tag.self_closing && foreign && !leaves_foreign(&name)) {
                         return ControlFlow::Continue(());
                     }
                     // A second `<li>`, `<p>`, `<td>`... closes the first.
@@ -140,6 +143,57 @@ fn is_void(name: &str) -> bool {
             | "source"
             | "track"
             | "wbr"
+    )
+}
+
+/// HTML elements that end SVG or MathML content where they start, and so open as HTML.
+fn leaves_foreign(name: &str) -> bool {
+    matches!(
+        name,
+        "b" | "big"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "center"
+            | "code"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "em"
+            | "embed"
+            | "font"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "head"
+            | "hr"
+            | "i"
+            | "img"
+            | "li"
+            | "listing"
+            | "menu"
+            | "meta"
+            | "nobr"
+            | "ol"
+            | "p"
+            | "pre"
+            | "ruby"
+            | "s"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "table"
+            | "tt"
+            | "u"
+            | "ul"
+            | "var"
     )
 }
 
@@ -210,7 +264,9 @@ mod tests {
         assert!(check_body(&closed).is_ok());
         let svg = format!("<svg>{}</svg>\n", "<path d=\"M0 0\"/>".repeat(100));
         assert!(check_body(&svg).is_ok());
-        // Outside SVG, `<div/>` opens a div, as browsers read it.
+        // Outside SVG, `<div/>` opens a div, as browsers read it; inside, it leaves the SVG
+        // and opens a div all the same.
         assert!(check_body(&"<div/>".repeat(65)).is_err());
+        assert!(check_body(&"<svg><div/></svg>".repeat(65)).is_err());
     }
 }
