@@ -512,3 +512,58 @@ fn inline_html_nested_100000_deep_is_reported_at_the_65th() {
     let (report, starts) = check_deep(&format!("text {}\n", "<span>".repeat(DEEP)));
     assert_eq!(report, expect(&starts, 0, 6 + 6 * 64, "span"));
 }
+
+#[test]
+fn a_region_code_from_a_gap_file_cannot_leave_its_chart_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid"), &site);
+    copy_tree(&fixtures().join("with-data"), &site);
+    let csv = site.join("data/gaps/ks4.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let hostile = text.replace(",E12000003,", r#","E12""><svg onload=alert(1)> x","#);
+    assert_ne!(hostile, text);
+    std::fs::write(&csv, hostile).unwrap();
+    let out = dir.path().join("public");
+    let run = ntg(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    if !run.status.success() {
+        // Refusing the code where the file is read holds it too.
+        assert!(
+            stderr(&run).starts_with("data/gaps/ks4.csv:"),
+            "{}",
+            stderr(&run)
+        );
+        return;
+    }
+    let mut found = Vec::new();
+    let mut charts = 0;
+    for (rel, bytes) in snapshot(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let doc = Html::parse_document(&String::from_utf8(bytes).unwrap());
+        found.extend(problems(&rel, &doc));
+        let ids: HashSet<&str> = doc
+            .select(&sel("[id]"))
+            .filter_map(|e| e.attr("id"))
+            .collect();
+        for svg in doc.select(&sel("svg[aria-labelledby]")) {
+            charts += 1;
+            for id in svg.attr("aria-labelledby").unwrap().split(' ') {
+                if !ids.contains(id) {
+                    found.push(format!(
+                        "{rel}: a chart labelled by `{id}`, which is not there"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(charts > 0);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
