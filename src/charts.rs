@@ -105,6 +105,21 @@ fn tick(v: f64) -> String {
     }
 }
 
+/// An id made of letters, digits and hyphens only, whatever the codes it was made from hold,
+/// so it can stand in an attribute and in a space-separated `aria-labelledby`: every other
+/// byte is written as `_` and two hex digits, so different codes keep different ids.
+fn id_token(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "_{b:02x}");
+        }
+    }
+    out
+}
+
 /// Runs of consecutive positions where `known` holds.
 fn runs(n: usize, known: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -163,7 +178,7 @@ impl Trend<'_> {
             f.height,
             escape(self.title),
             escape(self.description),
-            id = self.id,
+            id = id_token(self.id),
         );
         // Gridlines and the value axis.
         s.push_str(r#"<g class="axis">"#);
@@ -179,7 +194,7 @@ impl Trend<'_> {
                 y + 4.0,
                 f.font - 1.0,
                 tick(v),
-                self.unit_suffix
+                escape(self.unit_suffix)
             );
             v += step;
         }
@@ -392,6 +407,34 @@ mod tests {
         let svg = chart(vec![Some(1.0), Some(2.0)]);
         assert!(svg.contains("<title id=\"c1-title\">A &lt;title&gt;</title>"));
         assert!(svg.contains(r#"aria-labelledby="c1-title c1-desc""#));
+    }
+
+    #[test]
+    fn ids_cannot_break_out_of_their_attributes() {
+        let labels = vec!["2020".to_string()];
+        let svg = Trend {
+            id: "chart-x-E12\"onload=\"alert(1) b",
+            title: "t",
+            description: "d",
+            x_labels: &labels,
+            group: Line {
+                label: "g",
+                style: Style::Group,
+                values: vec![Some(1.0)],
+            },
+            comparison: Line {
+                label: "c",
+                style: Style::Comparison,
+                values: vec![Some(2.0)],
+            },
+            compact: true,
+            unit_suffix: "",
+        }
+        .svg();
+        let id = "chart-x-E12_22onload_3d_22alert_281_29_20b";
+        assert!(svg.contains(&format!(r#"aria-labelledby="{id}-title {id}-desc""#)));
+        assert!(svg.contains(&format!(r#"<title id="{id}-title">"#)));
+        assert!(!svg.contains("onload="));
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub struct SiteConfig {
     pub description: Option<String>,
     pub theme: Option<String>,
     pub publish_all_evidence: bool,
+    /// Raw HTML in case studies, hypotheses and pages passes through unsanitised.
+    /// Submissions are sanitised whatever this says.
+    pub trusted_raw_html: bool,
 }
 
 impl SiteConfig {
@@ -71,6 +74,7 @@ impl SiteConfig {
         let description = f.optional("description");
         let theme: Option<String> = f.optional("theme");
         let publish_all_evidence = f.optional("publish_all_evidence").unwrap_or(false);
+        let trusted_raw_html = f.optional("trusted_raw_html").unwrap_or(false);
         let base_pos = f.key_pos("base_url");
         let base_url = match base_url_override.map(str::to_string).or(base) {
             Some(b) => BaseUrl::parse(&b)
@@ -110,6 +114,7 @@ impl SiteConfig {
                 description,
                 theme,
                 publish_all_evidence,
+                trusted_raw_html,
             }),
             _ => Err(diags),
         }

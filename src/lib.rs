@@ -9,20 +9,24 @@ pub mod authorities;
 pub mod charts;
 pub mod config;
 pub mod content;
+pub mod csp;
 pub mod csvfile;
 pub mod data;
 pub mod diagnostic;
 pub mod facts;
 pub mod feeds;
 pub mod frontmatter;
+pub mod html_tokens;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
+pub mod nesting;
 pub mod newdoc;
 pub mod outpath;
 pub mod output;
 pub mod render;
 pub mod routes;
+pub mod sanitise;
 pub mod search;
 pub mod site;
 pub mod source;
@@ -37,6 +41,7 @@ use content::Section;
 use markdown::{Highlighter, Links, Rendered};
 use output::Sink;
 use rayon::prelude::*;
+use sanitise::RawHtml;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -125,25 +130,49 @@ fn generate(
         href: &href,
     };
     let highlighter = Highlighter::default();
-    let bodies: Vec<Rendered> = site
+    let own_html = if site.config.trusted_raw_html {
+        RawHtml::PassThrough
+    } else {
+        RawHtml::Safe
+    };
+    let rendered: Vec<Result<Rendered, Diagnostic>> = site
         .docs
         .par_iter()
         .map(|d| {
-            let untrusted = d.section() == Section::Evidence;
-            markdown::render(
-                &d.path,
-                &d.text,
-                d.body_offset,
-                &links,
-                &highlighter,
-                untrusted,
-            )
+            let raw = if d.section() == Section::Evidence {
+                RawHtml::Submission
+            } else {
+                own_html
+            };
+            markdown::render(&d.path, &d.text, d.body_offset, &links, &highlighter, raw)
         })
         .collect();
     let home_body = match &site.home {
-        Some(h) => markdown::render(&h.path, &h.text, h.body_offset, &links, &highlighter, false),
-        None => Rendered::default(),
+        Some(h) => markdown::render(
+            &h.path,
+            &h.text,
+            h.body_offset,
+            &links,
+            &highlighter,
+            own_html,
+        ),
+        None => Ok(Rendered::default()),
     };
+    // A body too deep to render has no anchors for links to be checked against, so the
+    // build stops here, reporting it with the errors found so far.
+    let mut too_deep = Vec::new();
+    let mut keep = |r: Result<Rendered, Diagnostic>| {
+        r.unwrap_or_else(|d| {
+            too_deep.push(d);
+            Rendered::default()
+        })
+    };
+    let bodies: Vec<Rendered> = rendered.into_iter().map(&mut keep).collect();
+    let home_body = keep(home_body);
+    if !too_deep.is_empty() {
+        too_deep.extend(diags);
+        return Err(diagnostic::sorted(too_deep));
+    }
     clock.lap("markdown");
 
     let mut pages: Vec<linkcheck::Page> = site
@@ -261,6 +290,7 @@ fn generate(
         ),
         ("atom.xml", feeds::atom(&site, &facts).into_bytes()),
         ("robots.txt", feeds::robots(&site).into_bytes()),
+        (csp::HEADERS_FILE, csp::headers_file().into_bytes()),
     ];
     let writes = extras
         .par_iter()

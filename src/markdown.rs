@@ -3,9 +3,12 @@
 //! anchors are known), and untrusted HTML sanitised.
 
 use crate::content::slugify;
-use crate::diagnostic::{LineIndex, Pos};
+use crate::diagnostic::{Diagnostic, LineIndex, Pos};
+use crate::nesting;
+use crate::sanitise::{self, RawHtml, submission_id};
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
@@ -95,6 +98,40 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// Escapes a value for a double-quoted attribute: quotes too, so nothing breaks out of it.
+fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
+    out
+}
+
+/// A table's column alignments, as classes (an inline `style` would need the CSP to allow
+/// inline styles), and which cell of which part of the table comes next.
+#[derive(Default)]
+struct Table {
+    aligns: Vec<Alignment>,
+    in_head: bool,
+    column: usize,
+}
+
+impl Table {
+    fn open_cell(&self) -> String {
+        let tag = if self.in_head { "th" } else { "td" };
+        let class = match self.aligns.get(self.column) {
+            Some(Alignment::Left) => " class=\"align-left\"",
+            Some(Alignment::Center) => " class=\"align-center\"",
+            Some(Alignment::Right) => " class=\"align-right\"",
+            _ => "",
+        };
+        format!("<{tag}{class}>")
+    }
+
+    fn close_cell(&mut self) -> &'static str {
+        self.column += 1;
+        if self.in_head { "</th>" } else { "</td>" }
+    }
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -105,19 +142,30 @@ fn options() -> Options {
 }
 
 /// Renders the body of the document at `path` (site-root relative, e.g.
-/// `content/case-studies/x.md`) whose body starts at `body_offset` of `text`.
+/// `content/case-studies/x.md`) whose body starts at `body_offset` of `text`, its raw HTML
+/// treated as `raw` says. A body nested deeper than [`nesting::MAX_DEPTH`] is an error,
+/// found before anything is rendered.
 pub fn render(
     path: &str,
     text: &str,
     body_offset: usize,
     links: &Links,
     highlighter: &Highlighter,
-    untrusted: bool,
-) -> Rendered {
+    raw: RawHtml,
+) -> Result<Rendered, Diagnostic> {
     let body = &text[body_offset..];
     let lines = LineIndex::new(text);
+    nesting::check(
+        path,
+        text,
+        body_offset,
+        &lines,
+        Parser::new_ext(body, options()).into_offset_iter(),
+    )?;
+    let submission = raw == RawHtml::Submission;
     let mut out = Rendered::default();
-    let mut ids = UniqueIds::default();
+    let mut table = Table::default();
+    let mut ids = UniqueIds::new();
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>)> = None;
     let mut code: Option<(String, String)> = None;
@@ -131,12 +179,18 @@ pub fn render(
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, inner) = heading.take().expect("heading end follows its start");
                 let text = plain_text(&inner);
-                let id = ids.claim(id.unwrap_or_else(|| slugify(&text)));
+                let base = id.unwrap_or_else(|| slugify(&text));
+                let id = ids.claim(if submission {
+                    submission_id(&base).into_owned()
+                } else {
+                    base
+                });
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
                 let n = level as u8;
+                let attr = escape_attr(&id);
                 events.push(Event::Html(CowStr::from(format!(
-                    "<h{n} id=\"{id}\">{inner_html} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
+                    "<h{n} id=\"{attr}\">{inner_html} <a class=\"heading-anchor\" href=\"#{attr}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
                 ))));
                 out.headings.push(Heading { level: n, id, text });
             }
@@ -157,7 +211,7 @@ pub fn render(
                 let class = if lang.is_empty() {
                     String::new()
                 } else {
-                    format!(" data-lang=\"{}\"", escape(&lang))
+                    format!(" data-lang=\"{}\"", escape_attr(&lang))
                 };
                 events.push(Event::Html(CowStr::from(format!(
                     "<pre class=\"code\"{class}><code>{}</code></pre>\n",
@@ -170,7 +224,15 @@ pub fn render(
                 title,
                 id,
             }) => {
-                let dest = rewrite_link(path, &dest_url, link_type, links, pos(), &mut out.links);
+                let dest = rewrite_link(
+                    path,
+                    &dest_url,
+                    link_type,
+                    links,
+                    pos(),
+                    submission,
+                    &mut out.links,
+                );
                 push(
                     &mut heading,
                     &mut events,
@@ -204,14 +266,45 @@ pub fn render(
                     }),
                 );
             }
+            Event::Start(Tag::Table(aligns)) => {
+                table = Table {
+                    aligns: aligns.clone(),
+                    ..Table::default()
+                };
+                events.push(Event::Start(Tag::Table(aligns)));
+            }
+            Event::Start(Tag::TableHead) => {
+                table.in_head = true;
+                table.column = 0;
+                events.push(Event::Start(Tag::TableHead));
+            }
+            Event::End(TagEnd::TableHead) => {
+                table.in_head = false;
+                events.push(Event::End(TagEnd::TableHead));
+            }
+            Event::Start(Tag::TableRow) => {
+                table.column = 0;
+                events.push(Event::Start(Tag::TableRow));
+            }
+            Event::Start(Tag::TableCell) => {
+                events.push(Event::Html(table.open_cell().into()));
+            }
+            Event::End(TagEnd::TableCell) => {
+                events.push(Event::Html(table.close_cell().into()));
+            }
+            // A checkbox is a form control, which submissions may not have; a done or open
+            // mark says the same as text.
+            Event::TaskListMarker(done) if submission => push(
+                &mut heading,
+                &mut events,
+                Event::Text(if done { "☑ " } else { "☐ " }.into()),
+            ),
             other => push(&mut heading, &mut events, other),
         }
     }
     html::push_html(&mut out.html, events.into_iter());
-    if untrusted {
-        out.html = sanitise(&out.html);
-    }
-    out
+    out.html = sanitise::clean(out.html, raw);
+    Ok(out)
 }
 
 fn push<'a>(
@@ -235,13 +328,19 @@ fn plain_text(events: &[Event]) -> String {
     s
 }
 
-/// Heading ids unique within a page: repeats get `-1`, `-2`, ...
-#[derive(Default)]
+/// Heading ids unique within a page: repeats, and the ids the theme's page uses itself,
+/// get `-1`, `-2`, ...
 struct UniqueIds {
     seen: BTreeMap<String, usize>,
 }
 
 impl UniqueIds {
+    fn new() -> UniqueIds {
+        UniqueIds {
+            seen: BTreeMap::new(),
+        }
+    }
+
     fn claim(&mut self, base: String) -> String {
         let base = if base.is_empty() {
             "section".to_string()
@@ -249,6 +348,10 @@ impl UniqueIds {
             base
         };
         let Some(&used) = self.seen.get(&base) else {
+            if sanitise::is_theme_id(&base) {
+                self.seen.insert(base.clone(), 0);
+                return self.claim(base);
+            }
             self.seen.insert(base.clone(), 0);
             return base;
         };
@@ -285,6 +388,7 @@ fn rewrite_link(
     link_type: LinkType,
     links: &Links,
     pos: Pos,
+    submission: bool,
     found: &mut Vec<InternalLink>,
 ) -> String {
     if matches!(link_type, LinkType::Autolink | LinkType::Email)
@@ -294,6 +398,8 @@ fn rewrite_link(
         return dest.to_string();
     }
     let (target, anchor) = match dest.split_once('#') {
+        // A submission's own ids are prefixed, so its links to them are too.
+        Some(("", a)) if submission => ("", Some(submission_id(a).into_owned())),
         Some((t, a)) => (t, Some(a.to_string())),
         None => (dest, None),
     };
@@ -348,32 +454,23 @@ fn join_relative(from: &str, rel: &str) -> String {
     parts.join("/")
 }
 
-/// Untrusted submissions keep their formatting but lose scripts, handlers, frames and
-/// `javascript:` links, whatever the site settings.
-fn sanitise(html: &str) -> String {
-    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    CLEANER
-        .get_or_init(|| {
-            let mut b = ammonia::Builder::default();
-            b.add_tags(["input", "section"])
-                .add_generic_attributes(["id", "class"])
-                .add_tag_attributes("a", ["aria-label"])
-                .add_tag_attributes("pre", ["data-lang"])
-                .add_tag_attributes("input", ["type", "checked", "disabled"])
-                .add_tag_attributes("th", ["style"])
-                .add_tag_attributes("td", ["style"])
-                .link_rel(Some("nofollow noopener noreferrer"));
-            b
-        })
-        .clean(html)
-        .to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn render_body(body: &str, untrusted: bool) -> Rendered {
+        render_as(
+            body,
+            if untrusted {
+                RawHtml::Submission
+            } else {
+                RawHtml::PassThrough
+            },
+        )
+        .unwrap()
+    }
+
+    fn render_as(body: &str, raw: RawHtml) -> Result<Rendered, Diagnostic> {
         let by_path: HashMap<String, String> = [(
             "content/hypotheses/x.md".to_string(),
             "/hypotheses/x/".to_string(),
@@ -391,7 +488,7 @@ mod tests {
             16,
             &links,
             &Highlighter::default(),
-            untrusted,
+            raw,
         )
     }
 
@@ -401,6 +498,13 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["evidence-of-impact", "evidence-of-impact-1"]);
         assert!(r.html.contains("<h2 id=\"evidence-of-impact-1\">"));
+    }
+
+    #[test]
+    fn headings_leave_the_pages_own_ids_alone() {
+        let r = render_body("## Main content\n\n## Gap 1\n", false);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-content-1", "gap-1-1"]);
     }
 
     #[test]
@@ -455,5 +559,79 @@ mod tests {
         assert!(!r.html.contains("onclick"));
         assert!(!r.html.contains("javascript:"));
         assert!(r.html.contains("<p>hi</p>"));
+    }
+
+    #[test]
+    fn fence_info_is_one_escaped_word() {
+        let r = render_body("```x\"onmouseover=\"alert(1) more\nfn x\n```\n", false);
+        assert!(
+            r.html
+                .contains("<pre class=\"code\" data-lang=\"x&quot;onmouseover=&quot;alert(1)\">"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn heading_ids_written_by_hand_are_escaped() {
+        let r = render_body("## Hi {#a\"b}\n", false);
+        assert!(r.html.contains("<h2 id=\"a&quot;b\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn table_alignment_is_a_class_not_a_style() {
+        let r = render_body("| a | b |\n|:-:|--:|\n| 1 | 2 |\n", false);
+        assert!(
+            r.html
+                .contains("<th class=\"align-center\">a</th><th class=\"align-right\">b</th>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<td class=\"align-center\">1</td><td class=\"align-right\">2</td>"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("style"));
+    }
+
+    #[test]
+    fn submissions_headings_and_their_links_share_the_prefix() {
+        let r = render_body("## Main content\n\n[up](#main-content)\n", true);
+        assert_eq!(r.headings[0].id, "submission-main-content");
+        assert_eq!(
+            r.links[0].anchor.as_deref(),
+            Some("submission-main-content")
+        );
+        assert!(
+            r.html.contains("<h2 id=\"submission-main-content\">"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"#submission-main-content\""),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn raw_html_is_safe_by_default_and_kept_when_trusted() {
+        let body = "<div onclick=\"x()\"><details><summary>s</summary>d</details></div>\n";
+        let safe = render_as(body, RawHtml::Safe).unwrap().html;
+        assert_eq!(
+            safe,
+            "<div><details><summary>s</summary>d</details></div>\n"
+        );
+        let kept = render_as(body, RawHtml::PassThrough).unwrap().html;
+        assert_eq!(kept, body);
+    }
+
+    #[test]
+    fn nesting_too_deep_is_an_error_not_a_page() {
+        let d =
+            render_as(&format!("{}x\n", "> ".repeat(100_000)), RawHtml::Submission).unwrap_err();
+        assert_eq!(d.pos, Some(Pos::new(4, 2 * 64 + 1)));
     }
 }

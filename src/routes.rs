@@ -25,7 +25,13 @@ pub const GENERATED_SECTIONS: &[&str] = &[
 ];
 
 /// Files at the site root that the build writes.
-pub const GENERATED_FILES: &[&str] = &["/sitemap.xml", "/atom.xml", "/robots.txt", "/404.html"];
+pub const GENERATED_FILES: &[&str] = &[
+    "/sitemap.xml",
+    "/atom.xml",
+    "/robots.txt",
+    "/404.html",
+    "/_headers",
+];
 
 pub fn home() -> String {
     "/".into()

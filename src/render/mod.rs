@@ -252,6 +252,8 @@ struct SiteView<'a> {
     home: String,
     stylesheet: String,
     favicon: String,
+    /// The Content-Security-Policy, for the page's `<meta>`.
+    csp: String,
     feed: String,
     search: String,
     nav: Vec<NavItem>,
@@ -385,6 +387,7 @@ impl<'a> Renderer<'a> {
             home: href("/"),
             stylesheet: format!("{}?v={}", href("/css/ntg.css"), self.asset_version),
             favicon: href("/favicon.svg"),
+            csp: crate::csp::policy(),
             feed: href("/atom.xml"),
             search: href(&routes::search()),
             nav,

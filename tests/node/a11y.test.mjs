@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { servedSite, axeViolations } from './browser.mjs';
+import { servedSite, axeViolations, cspViolations } from './browser.mjs';
 
 const SITE = process.env.NTG_SITE;
 if (!SITE) throw new Error('set NTG_SITE to a built digest (scripts/test.sh does)');
@@ -50,6 +50,17 @@ test('every template passes axe-core WCAG 2.2 AA', async () => {
   }
   await page.close();
   assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+test('no page breaks its Content-Security-Policy, search included', async () => {
+  const page = await site.browser.newPage();
+  const violations = cspViolations(page);
+  for (const p of samplePages()) await page.goto(site.server.url + p, { waitUntil: 'load' });
+  // The search page's script, worker and fetches of the index, all under the policy.
+  await page.goto(site.server.url + '/search/?q=family+learning');
+  await page.waitForFunction(() => document.querySelectorAll('#search-results a').length > 0);
+  await page.close();
+  assert.deepEqual(violations, [], violations.join('\n'));
 });
 
 test('the first Tab reaches a visible skip link to the main content', async () => {
