@@ -18,7 +18,7 @@ if (!SITE || !ROOT || !BIN) throw new Error('set NTG_SITE, NTG_ROOT and NTG_BIN;
 const site = servedSite(SITE);
 
 function cli(root, args) {
-  const r = spawnSync(BIN, ['search', '--root', root, '--format', 'json', ...args], { encoding: 'utf8' });
+  const r = spawnSync(BIN, ['search', '--root', root, '--output', SITE, '--format', 'json', ...args], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout).map((h) => h.url);
 }
