@@ -13,6 +13,7 @@ pub mod csp;
 pub mod csvfile;
 pub mod data;
 pub mod diagnostic;
+pub mod escape;
 pub mod facts;
 pub mod feeds;
 pub mod frontmatter;
