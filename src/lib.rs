@@ -17,6 +17,7 @@ pub mod escape;
 pub mod facts;
 pub mod feeds;
 pub mod frontmatter;
+pub mod hash;
 pub mod html_tokens;
 pub mod linkcheck;
 pub mod load;

@@ -135,6 +135,17 @@ impl Section {
         }
     }
 
+    /// What one document of the section is called on pages and in search results.
+    pub fn type_label(self) -> &'static str {
+        match self {
+            Section::CaseStudies => "Case study",
+            Section::Hypotheses => "Hypothesis",
+            Section::Evidence => "Evidence submission",
+            Section::Pages => "Page",
+        }
+    }
+
+    /// The section's heading on its listing page.
     pub fn title(self) -> &'static str {
         match self {
             Section::CaseStudies => "Case studies",

@@ -127,7 +127,7 @@ impl SearchDoc {
             title: d.common.title.clone(),
             summary: d.common.summary.clone(),
             text,
-            type_label: crate::render::type_label(d.section()),
+            type_label: d.section().type_label(),
             facets: [
                 slugs(d.common.themes.iter().map(|s| s.as_str()).collect()),
                 slugs(d.common.groups.iter().map(|s| s.as_str()).collect()),

@@ -211,8 +211,8 @@ pub fn scripts(
         .map(|(rel, bytes)| (rel.as_str(), compact(&String::from_utf8_lossy(bytes))))
         .collect();
     let hash = js.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, (rel, text)| {
-        crate::render::fnv1a_continue(
-            crate::render::fnv1a_continue(h, rel.as_bytes()),
+        crate::hash::fnv1a_continue(
+            crate::hash::fnv1a_continue(h, rel.as_bytes()),
             text.as_bytes(),
         )
     });
