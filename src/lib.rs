@@ -375,11 +375,13 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     };
     let lock = |what| {
         output::Lock::exclusive(&root.join(search::LOCK)).map_err(|e| {
-            unchanged(vec![Diagnostic::new(
-                search::LOCK,
-                None,
-                format!("{what}: {e}"),
-            )])
+            unchanged(vec![
+                Diagnostic::new(search::LOCK, None, format!("{what}: {e}")).with_help(Some(
+                    "the lock lives in the site's `.ntg-cache/` folder: make that folder \
+                     writable, then build again"
+                        .into(),
+                )),
+            ])
         })
     };
     // Leftovers first, so that space they hold is free for this build.
@@ -420,7 +422,11 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
                 search::INDEX_DIR,
                 None,
                 format!("cannot save the search index: {e}"),
-            );
+            )
+            .with_help(Some(
+                "make room on the site's disk, or make `.ntg-cache/` writable, then build again"
+                    .into(),
+            ));
             return Err(abandon(staging, vec![d]));
         }
     };
