@@ -117,7 +117,7 @@ impl SiteConfig {
         if let Some(t) = &theme {
             let pos = f.key_pos("theme");
             let root = file.abs.parent().unwrap_or(std::path::Path::new("."));
-            if !crate::content::is_slug(t) {
+            if !crate::names::is_slug(t) {
                 f.error(pos, format!("theme `{t}` is not a folder name"), None);
             } else if !root.join("themes").join(t).is_dir() {
                 f.error(

@@ -22,6 +22,7 @@ pub mod html_tokens;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
+pub mod names;
 pub mod nesting;
 pub mod newdoc;
 pub mod outpath;

@@ -2,9 +2,9 @@
 //! rewritten to their target's URL (and recorded so they can be checked once every page's
 //! anchors are known), and untrusted HTML sanitised.
 
-use crate::content::slugify;
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::escape::escape;
+use crate::names::slugify;
 use crate::nesting;
 use crate::sanitise::{self, RawHtml, submission_id};
 use pulldown_cmark::{

@@ -172,7 +172,7 @@ struct RawFilter {
 fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     let id: Option<String> = f.required("id");
     let id = id.and_then(|id| {
-        if crate::content::is_slug(&id) {
+        if crate::names::is_slug(&id) {
             Some(IndicatorId(id))
         } else {
             let p = f.value_pos("id", &id);

@@ -1,7 +1,8 @@
 //! What search knows of a document: its text as a reader sees it, and its facet values.
 
 use crate::authorities::Authorities;
-use crate::content::{Section, slugify};
+use crate::content::Section;
+use crate::names::slugify;
 use crate::site::Site;
 use crate::taxonomy::Taxonomies;
 
