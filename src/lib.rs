@@ -462,10 +462,31 @@ fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<D
     stuck_dirs.extend(search::sweep(root, &keep));
     stuck_dirs
         .into_iter()
-        .map(|(dir, e)| stuck(&dir, e))
+        .map(|s| {
+            if s.unrestored {
+                Diagnostic::new(
+                    s.path.display().to_string(),
+                    None,
+                    format!(
+                        "the previous site, moved here by a build that was stopped, could not \
+                         be moved back to {}: {}",
+                        target.shown(),
+                        s.error
+                    ),
+                )
+                .with_help(Some(format!(
+                    "if this build fails too, move this folder to {} by hand",
+                    target.shown()
+                )))
+                .warning()
+            } else {
+                stuck(&s.path, s.error)
+            }
+        })
         .collect()
 }
 
+/// The warning for a folder a build meant to remove and could not.
 fn stuck(dir: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::new(
         dir.display().to_string(),

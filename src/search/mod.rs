@@ -180,7 +180,10 @@ pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::output::leftovers::Stu
         .filter(|(_, name)| EARLIER.iter().any(|p| abandoned(name, p).is_some()));
     indexes
         .chain(earlier)
-        .filter_map(|(path, name)| remove(&cache, &path, &name).err().map(|e| (path, e)))
+        .filter_map(|(path, name)| {
+            let e = remove(&cache, &path, &name).err()?;
+            Some(crate::output::leftovers::Stuck::removing(path, e))
+        })
         .collect()
 }
 
