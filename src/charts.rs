@@ -3,7 +3,7 @@
 //! differ by dash and marker shape as well as colour, so colour is never the only signal.
 //! The pages put a real table with the same numbers beside each chart.
 
-use crate::feeds::escape_xml as escape;
+use crate::escape::escape;
 use std::fmt::Write;
 
 /// How a line is drawn; each style has its own dash pattern and marker shape.

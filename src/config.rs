@@ -1,6 +1,6 @@
 //! `site.yaml`, and the base URL every link and canonical address is built on.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, printable};
 use crate::frontmatter::Fields;
 use crate::source::SourceFile;
 use std::fmt;
@@ -14,15 +14,32 @@ pub struct BaseUrl {
     prefix: String,
 }
 
+/// Whether `c` is never part of a URL as written: white space, a control character, a quote,
+/// an angle bracket, a backslash or a backtick. An address from a site's files that holds one
+/// is a mistake or an attack: each is one missed escape from leaving its attribute.
+pub fn not_in_a_url(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || "\"<>\\`".contains(c)
+}
+
 impl BaseUrl {
     pub fn parse(s: &str) -> Result<BaseUrl, String> {
         let rest = s
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"))
-            .ok_or_else(|| format!("base URL `{s}` must start with https:// or http://"))?;
+            .ok_or_else(|| {
+                format!(
+                    "base URL `{}` must start with https:// or http://",
+                    printable(s)
+                )
+            })?;
         let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        if host.is_empty() || host.contains([' ', '?', '#']) || path.contains(['?', '#', ' ']) {
-            return Err(format!("base URL `{s}` is not a valid absolute URL"));
+        // A newline would add lines to robots.txt, which holds the base URL as written.
+        let stray = |c: char| not_in_a_url(c) || c == '?' || c == '#';
+        if host.is_empty() || host.contains(stray) || path.contains(stray) {
+            return Err(format!(
+                "base URL `{}` is not a valid absolute URL",
+                printable(s)
+            ));
         }
         let scheme_len = s.len() - rest.len();
         Ok(BaseUrl {
@@ -78,7 +95,12 @@ impl SiteConfig {
         let base_pos = f.key_pos("base_url");
         let base_url = match base_url_override.map(str::to_string).or(base) {
             Some(b) => BaseUrl::parse(&b)
-                .map_err(|msg| f.error(base_pos, msg, None))
+                .map_err(|msg| {
+                    let help = "write the address the site is served from, such as \
+                                `https://example.org/digest/`, with no spaces, quotes or \
+                                angle brackets";
+                    f.error(base_pos, msg, Some(help.into()))
+                })
                 .ok(),
             None => None,
         };
@@ -95,7 +117,7 @@ impl SiteConfig {
         if let Some(t) = &theme {
             let pos = f.key_pos("theme");
             let root = file.abs.parent().unwrap_or(std::path::Path::new("."));
-            if !crate::content::is_slug(t) {
+            if !crate::names::is_slug(t) {
                 f.error(pos, format!("theme `{t}` is not a folder name"), None);
             } else if !root.join("themes").join(t).is_dir() {
                 f.error(
@@ -146,6 +168,19 @@ mod tests {
     fn rejects_relative_base_urls() {
         assert!(BaseUrl::parse("example.org").is_err());
         assert!(BaseUrl::parse("https:///x").is_err());
+    }
+
+    #[test]
+    fn rejects_base_urls_that_would_break_out_of_robots_txt_or_an_attribute() {
+        for bad in [
+            "https://example.org/\nDisallow: /",
+            "https://example.org/a\"onload=\"x",
+            "https://example.org/<script>",
+            "https://exa\tmple.org",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(BaseUrl::parse("https://example.org/a-b_c.d~e/%20").is_ok());
     }
 
     #[test]

@@ -1,23 +1,9 @@
 //! The machine-readable files: sitemap.xml, atom.xml and robots.txt.
 
 use crate::content::Section;
+use crate::escape::escape;
 use crate::facts::Facts;
 use crate::site::Site;
-
-pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Every page of the site, on the base URL, in the order given.
 pub fn sitemap(site: &Site, urls: &[&str]) -> String {
@@ -26,7 +12,7 @@ pub fn sitemap(site: &Site, urls: &[&str]) -> String {
     );
     for url in urls {
         out.push_str("  <url><loc>");
-        out.push_str(&escape_xml(&site.config.base_url.absolute(url)));
+        out.push_str(&escape(&site.config.base_url.absolute(url)));
         out.push_str("</loc></url>\n");
     }
     out.push_str("</urlset>\n");
@@ -60,21 +46,21 @@ pub fn atom(site: &Site, facts: &Facts) -> String {
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}: case studies</title>\n",
-        lang = escape_xml(&site.config.language),
-        title = escape_xml(&site.config.title),
+        lang = escape(&site.config.language),
+        title = escape(&site.config.title),
     );
     if let Some(d) = &site.config.description {
-        out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape_xml(d)));
+        out.push_str(&format!("  <subtitle>{}</subtitle>\n", escape(d)));
     }
     out.push_str(&format!(
         "  <id>{id}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{feed}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{id}\"/>\n  <updated>{updated}</updated>\n  <author><name>{title}</name></author>\n",
-        id = escape_xml(&base.absolute("/case-studies/")),
-        feed = escape_xml(&base.absolute("/atom.xml")),
-        title = escape_xml(&site.config.title),
+        id = escape(&base.absolute("/case-studies/")),
+        feed = escape(&base.absolute("/atom.xml")),
+        title = escape(&site.config.title),
     ));
     for i in cases {
         let d = &site.docs[i];
-        let url = escape_xml(&base.absolute(&d.url));
+        let url = escape(&base.absolute(&d.url));
         let date = d
             .common
             .date
@@ -82,16 +68,16 @@ pub fn atom(site: &Site, facts: &Facts) -> String {
             .unwrap_or_else(|| updated.clone());
         out.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{url}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n    <updated>{date}</updated>\n    <published>{date}</published>\n",
-            escape_xml(&d.common.title)
+            escape(&d.common.title)
         ));
         if let Some(s) = &d.common.summary {
-            out.push_str(&format!("    <summary>{}</summary>\n", escape_xml(s)));
+            out.push_str(&format!("    <summary>{}</summary>\n", escape(s)));
         }
         for t in &d.common.themes {
             out.push_str(&format!(
                 "    <category term=\"{}\" label=\"{}\"/>\n",
-                escape_xml(t.as_str()),
-                escape_xml(&site.taxonomies.themes.get(t).name)
+                escape(t.as_str()),
+                escape(&site.taxonomies.themes.get(t).name)
             ));
         }
         out.push_str("  </entry>\n");

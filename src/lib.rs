@@ -13,13 +13,16 @@ pub mod csp;
 pub mod csvfile;
 pub mod data;
 pub mod diagnostic;
+pub mod escape;
 pub mod facts;
 pub mod feeds;
 pub mod frontmatter;
+pub mod hash;
 pub mod html_tokens;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
+pub mod names;
 pub mod nesting;
 pub mod newdoc;
 pub mod outpath;
@@ -373,11 +376,13 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     };
     let lock = |what| {
         output::Lock::exclusive(&root.join(search::LOCK)).map_err(|e| {
-            unchanged(vec![Diagnostic::new(
-                search::LOCK,
-                None,
-                format!("{what}: {e}"),
-            )])
+            unchanged(vec![
+                Diagnostic::new(search::LOCK, None, format!("{what}: {e}")).with_help(Some(
+                    "the lock lives in the site's `.ntg-cache/` folder: make that folder \
+                     writable, then build again"
+                        .into(),
+                )),
+            ])
         })
     };
     // Leftovers first, so that space they hold is free for this build.
@@ -418,7 +423,11 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
                 search::INDEX_DIR,
                 None,
                 format!("cannot save the search index: {e}"),
-            );
+            )
+            .with_help(Some(
+                "make room on the site's disk, or make `.ntg-cache/` writable, then build again"
+                    .into(),
+            ));
             return Err(abandon(staging, vec![d]));
         }
     };
@@ -453,10 +462,31 @@ fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<D
     stuck_dirs.extend(search::sweep(root, &keep));
     stuck_dirs
         .into_iter()
-        .map(|(dir, e)| stuck(&dir, e))
+        .map(|s| {
+            if s.unrestored {
+                Diagnostic::new(
+                    s.path.display().to_string(),
+                    None,
+                    format!(
+                        "the previous site, moved here by a build that was stopped, could not \
+                         be moved back to {}: {}",
+                        target.shown(),
+                        s.error
+                    ),
+                )
+                .with_help(Some(format!(
+                    "if this build fails too, move this folder to {} by hand",
+                    target.shown()
+                )))
+                .warning()
+            } else {
+                stuck(&s.path, s.error)
+            }
+        })
         .collect()
 }
 
+/// The warning for a folder a build meant to remove and could not.
 fn stuck(dir: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::new(
         dir.display().to_string(),

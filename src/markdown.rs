@@ -2,8 +2,9 @@
 //! rewritten to their target's URL (and recorded so they can be checked once every page's
 //! anchors are known), and untrusted HTML sanitised.
 
-use crate::content::slugify;
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
+use crate::escape::escape;
+use crate::names::slugify;
 use crate::nesting;
 use crate::sanitise::{self, RawHtml, submission_id};
 use pulldown_cmark::{
@@ -92,19 +93,6 @@ impl Highlighter {
     }
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html_body_text(&mut out, s).expect("writing to a String");
-    out
-}
-
-/// Escapes a value for a double-quoted attribute: quotes too, so nothing breaks out of it.
-fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
-    out
-}
-
 /// A table's column alignments, as classes (an inline `style` would need the CSP to allow
 /// inline styles), and which cell of which part of the table comes next.
 #[derive(Default)]
@@ -188,7 +176,7 @@ pub fn render(
                 let mut inner_html = String::new();
                 html::push_html(&mut inner_html, inner.into_iter());
                 let n = level as u8;
-                let attr = escape_attr(&id);
+                let attr = escape(&id);
                 events.push(Event::Html(CowStr::from(format!(
                     "<h{n} id=\"{attr}\">{inner_html} <a class=\"heading-anchor\" href=\"#{attr}\" aria-label=\"Link to this section\">#</a></h{n}>\n"
                 ))));
@@ -211,7 +199,7 @@ pub fn render(
                 let class = if lang.is_empty() {
                     String::new()
                 } else {
-                    format!(" data-lang=\"{}\"", escape_attr(&lang))
+                    format!(" data-lang=\"{}\"", escape(&lang))
                 };
                 events.push(Event::Html(CowStr::from(format!(
                     "<pre class=\"code\"{class}><code>{}</code></pre>\n",

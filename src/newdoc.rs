@@ -1,7 +1,8 @@
 //! `ntg new`: a new document with every required key, valid as written (it is a draft, so
 //! it cannot be published by accident), and the allowed values listed beside each key.
 
-use crate::content::{EvidenceStatus, HypothesisStatus, Section, slugify};
+use crate::content::{EvidenceStatus, HypothesisStatus, Section};
+use crate::names::slugify;
 use crate::taxonomy::{Kind, Taxonomies, Vocabulary};
 use std::path::{Path, PathBuf};
 

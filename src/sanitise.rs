@@ -4,6 +4,7 @@
 //! written outside the team, keep the same and also lose their form controls and any id that
 //! could take one of the page's own.
 
+use crate::escape::push_escaped;
 use crate::html_tokens::each_token;
 use html5ever::tokenizer::{CharacterTokens, StartTag, Tag, TagToken};
 use std::borrow::Cow;
@@ -225,11 +226,6 @@ fn write_tag(out: &mut String, tag: &Tag) {
         }
     }
     out.push('>');
-}
-
-/// Escapes text for an HTML body or a double-quoted attribute.
-fn push_escaped(out: &mut String, s: &str) {
-    pulldown_cmark_escape::escape_html(&mut *out, s).expect("writing to a String");
 }
 
 #[cfg(test)]

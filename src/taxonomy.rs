@@ -202,7 +202,7 @@ impl Taxonomies {
             for t in raw {
                 let pos = Some(spanned_pos(&t.slug));
                 let slug = t.slug.value;
-                if !crate::content::is_slug(&slug) {
+                if !crate::names::is_slug(&slug) {
                     diags.push(Diagnostic::new(
                         &file.rel,
                         pos,

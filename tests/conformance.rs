@@ -1,10 +1,11 @@
-//! What the build writes for the repository's own digest, judged by parsers we did not write:
-//! the Atom feed by atom_syndication, the sitemap by roxmltree. (HTML, CSS and SVG are judged
-//! by the Nu Html Checker in scripts/conformance.sh, which needs Java.)
+//! What the build writes for the repository's own digest (and for a title XML cannot hold),
+//! judged by parsers we did not write: the Atom feed by atom_syndication, the sitemap by
+//! roxmltree. (HTML, CSS and SVG are judged by the Nu Html Checker in scripts/conformance.sh,
+//! which needs Java.)
 
 mod common;
 
-use common::{ntg, snapshot, stderr};
+use common::{copy_tree, fixtures, ntg, snapshot, stderr};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -64,6 +65,38 @@ fn atom_feed_is_valid_and_lists_case_studies() {
     // Newest first.
     let dates: Vec<_> = feed.entries().iter().map(|e| *e.updated()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[test]
+fn a_title_with_characters_xml_forbids_leaves_the_feed_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid"), &site);
+    let doc = site.join("content/case-studies/leeds-family-reading.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let before = "title: \"Leeds: family reading club\"";
+    assert!(text.contains(before), "the fixture changed");
+    // YAML's escapes make a U+0001 and a vertical tab, which XML 1.0 cannot hold at all.
+    let after = "title: \"Leeds:\\x01 family reading club\\x0B\"";
+    std::fs::write(&doc, text.replace(before, after)).unwrap();
+    let out = dir.path().join("public");
+    let o = ntg(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xml = std::fs::read_to_string(out.join("atom.xml")).unwrap();
+    // roxmltree holds the file to XML 1.0's characters, which atom_syndication does not check.
+    roxmltree::Document::parse(&xml).expect("atom.xml is well-formed XML");
+    let feed = atom_syndication::Feed::read_from(xml.as_bytes()).expect("atom.xml parses as Atom");
+    let titles: Vec<&str> = feed.entries().iter().map(|e| e.title().as_str()).collect();
+    assert!(
+        titles.contains(&"Leeds:\u{FFFD} family reading club\u{FFFD}"),
+        "{titles:?}"
+    );
 }
 
 #[test]

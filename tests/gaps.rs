@@ -23,10 +23,16 @@ use serde_json::{Value, json};
 use std::path::Path;
 
 fn built() -> tempfile::TempDir {
+    built_with(|_| {})
+}
+
+/// The site built after `edit` has changed its files.
+fn built_with(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     copy_tree(&fixtures().join("valid"), &site);
     copy_tree(&fixtures().join("with-data"), &site);
+    edit(&site);
     let out = dir.path().join("out");
     let o = ntg(&[
         "build",
@@ -221,6 +227,39 @@ fn open_data_has_the_shape_of_the_contract() {
         ),
         "{la_csv}"
     );
+}
+
+#[test]
+fn a_place_name_written_as_a_formula_is_text_in_the_csv_and_as_written_in_the_json() {
+    let formula = "=cmd|' /C calc'!A0";
+    let d = built_with(|site| {
+        let gaps = site.join("data/gaps/ks4.csv");
+        let text = std::fs::read_to_string(&gaps).unwrap();
+        assert!(text.contains("Yorkshire and The Humber"));
+        std::fs::write(&gaps, text.replace("Yorkshire and The Humber", formula)).unwrap();
+    });
+    let csv = read(d.path(), "data/indicators/ks4-looked-after.csv");
+    let mut names = Vec::new();
+    for row in csv::Reader::from_reader(csv.as_bytes()).records() {
+        let row = row.unwrap();
+        if &row[0] == "E12000003" {
+            names.push(row[1].to_string());
+        }
+    }
+    assert!(!names.is_empty(), "{csv}");
+    assert!(
+        names.iter().all(|n| *n == format!("'{formula}")),
+        "{names:?}"
+    );
+    let json: Value =
+        serde_json::from_str(&read(d.path(), "data/indicators/ks4-looked-after.json")).unwrap();
+    let region = json["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "E12000003")
+        .expect("the region's place");
+    assert_eq!(region["name"], formula);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_tree, fixtures, ntg, stderr};
+use common::{check_json, copy_tree, fixtures, ntg, stderr};
 
 /// Runs one case; returns what is wrong with ntg's answer, if anything.
 fn run_case(name: &str) -> Option<String> {
@@ -80,15 +80,8 @@ fn json_format_carries_file_line_and_help() {
     let site = tempfile::tempdir().unwrap();
     copy_tree(&fixtures().join("valid"), site.path());
     copy_tree(&case.join("files"), site.path());
-    let out = ntg(&[
-        "check",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let (status, diags) = check_json(site.path());
+    assert_eq!(status, Some(1));
     let first = &diags.as_array().expect("an array")[0];
     assert!(first["path"].as_str().unwrap().starts_with("content/"));
     assert!(first["pos"]["line"].as_u64().unwrap() > 1);

@@ -4,19 +4,9 @@
 
 mod common;
 
-use common::{copy_tree, fixtures, ntg, snapshot, stderr, stdout};
+use common::{check_json, copy_tree, fixtures, ntg, site_in, snapshot, stderr, stdout};
 use std::path::Path;
 use std::time::Instant;
-
-/// A copy of the valid fixture in `dir`, with `files` laid over it.
-fn site_in(dir: &Path, files: &[(&str, &str)]) {
-    copy_tree(&fixtures().join("valid"), dir);
-    for (rel, text) in files {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-}
 
 const LAS: &str = "code,name,region\n\
     E08000035,Leeds,Yorkshire and The Humber\n\
@@ -163,9 +153,8 @@ fn a_skipped_symlink_is_a_warning_that_fails_nothing() {
     );
     assert!(stderr(&check).contains(": no errors\n"));
 
-    let json = ntg(&["check", "--root", root, "--format", "json"]);
-    assert_eq!(json.status.code(), Some(0));
-    let diags: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let (status, diags) = check_json(Path::new(root));
+    assert_eq!(status, Some(0));
     let diags = diags.as_array().unwrap();
     assert_eq!(diags.len(), 2);
     assert!(diags.iter().all(|d| d["severity"] == "warning"));
@@ -226,9 +215,8 @@ fn json_and_github_cap_each_file_as_the_terminal_does() {
     let site = tempfile::tempdir().unwrap();
     site_with_bad_rows(site.path(), 30);
     let root = site.path().to_str().unwrap();
-    let json = ntg(&["check", "--root", root, "--format", "json"]);
-    assert_eq!(json.status.code(), Some(1));
-    let diags: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let (status, diags) = check_json(site.path());
+    assert_eq!(status, Some(1));
     let diags = diags.as_array().unwrap();
     assert_eq!(diags.len(), 21);
     assert!(diags[..20].iter().all(|d| d.get("omitted").is_none()));

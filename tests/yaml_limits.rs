@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_tree, fixtures, ntg, stdout};
+use common::{check_json, copy_tree, fixtures, ntg, site_in};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -17,19 +17,11 @@ const DEPTH_HELP: &str = "ntg reads at most 16 levels of lists and mappings insi
 /// The valid site with `files` (path, text) written over it, checked as JSON.
 fn check_with(files: &[(&str, String)]) -> Value {
     let site = tempfile::tempdir().unwrap();
-    copy_tree(&fixtures().join("valid"), site.path());
-    for (rel, text) in files {
-        std::fs::write(site.path().join(rel), text).unwrap();
-    }
-    let out = ntg(&[
-        "check",
-        "--root",
-        site.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    serde_json::from_str(&stdout(&out)).expect("JSON diagnostics on stdout")
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    site_in(site.path(), &files);
+    let (status, diags) = check_json(site.path());
+    assert_eq!(status, Some(1), "{diags}");
+    diags
 }
 
 fn diagnostic(path: &str, line: usize, col: usize, message: &str, help: &str) -> Value {

@@ -10,36 +10,10 @@ pub use refs::{cross_check, unpublished_refs};
 
 use crate::authorities::LaCode;
 use crate::diagnostic::Pos;
+use crate::names::is_slug;
 use crate::taxonomy::{GroupSlug, Level, OutcomeSlug, ThemeSlug};
 use serde::Serialize;
 use std::fmt;
-
-/// `a-z0-9-`, not empty, no leading, trailing or doubled `-`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
-}
-
-/// Lower-cases and joins words with `-`: a suggestion for a file name that is not a slug,
-/// and the heading-id rule of CONTENT-FORMAT.md.
-pub fn slugify(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty()
-            && !out.ends_with('-')
-            && (c.is_whitespace() || c == '-' || c == '_')
-        {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
 
 /// A document slug: valid characters, unique within its section.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -135,6 +109,17 @@ impl Section {
         }
     }
 
+    /// What one document of the section is called on pages and in search results.
+    pub fn type_label(self) -> &'static str {
+        match self {
+            Section::CaseStudies => "Case study",
+            Section::Hypotheses => "Hypothesis",
+            Section::Evidence => "Evidence submission",
+            Section::Pages => "Page",
+        }
+    }
+
+    /// The section's heading on its listing page.
     pub fn title(self) -> &'static str {
         match self {
             Section::CaseStudies => "Case studies",
@@ -308,10 +293,6 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert!(is_slug("family-learning-2"));
-        assert!(!is_slug("Family_learning"));
-        assert!(!is_slug("-x"));
-        assert_eq!(slugify("Evidence of impact"), "evidence-of-impact");
         let longest = "a".repeat(MAX_SLUG_BYTES);
         assert!(DocSlug::parse(&longest).is_some());
         assert_eq!(
@@ -319,7 +300,5 @@ mod tests {
             Err(SlugError::TooLong(MAX_SLUG_BYTES + 1))
         );
         assert_eq!(DocSlug::check("a_b"), Err(SlugError::Characters));
-        assert_eq!(slugify("What's next? (2009)"), "whats-next-2009");
-        assert_eq!(slugify("Family_Learning  plan"), "family-learning-plan");
     }
 }

@@ -3,12 +3,13 @@
 
 use super::{
     CaseStudy, Common, Date, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
-    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, slugify,
+    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError,
 };
 use crate::authorities::{Authorities, LaCode, LookupError};
 use crate::data::indicators::{IndicatorId, Indicators};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::frontmatter::Fields;
+use crate::names::slugify;
 use crate::source::{SourceFile, split_front_matter};
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};

@@ -118,7 +118,7 @@ fn csv_rows(out: &mut csv::Writer<Vec<u8>>, lead: &[&str], places: &[PlaceOut]) 
             let mut record: Vec<String> = lead.iter().map(|s| s.to_string()).collect();
             record.extend([
                 p.code.to_string(),
-                p.name.to_string(),
+                spreadsheet_text(p.name),
                 p.level.to_string(),
                 pt.time_period.clone(),
                 cell(pt.raw.0),
@@ -128,6 +128,19 @@ fn csv_rows(out: &mut csv::Writer<Vec<u8>>, lead: &[&str], places: &[PlaceOut]) 
             // Writing to memory cannot fail.
             let _ = out.write_record(&record);
         }
+    }
+}
+
+/// A place's name as a CSV cell that a spreadsheet shows as text. Names come from the gap
+/// files, which are other people's data, and Excel runs a cell that starts with `=`, `+`, `-`
+/// or `@` (or a tab or carriage return before one) as a formula: `=cmd|' /C calc'!A0` on a
+/// council officer's machine. A leading `'` makes it text, as OWASP advises; the JSON keeps
+/// the name as written, since nothing evaluates it.
+fn spreadsheet_text(name: &str) -> String {
+    if name.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{name}")
+    } else {
+        name.to_string()
     }
 }
 

@@ -2,7 +2,7 @@
 //! which group. Each entry is read key by key, so every bad key has its own line; the rows it
 //! names are checked against the table once the tables are read.
 
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Diagnostic, Pos, printable};
 use crate::frontmatter::Fields;
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
@@ -172,7 +172,7 @@ struct RawFilter {
 fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     let id: Option<String> = f.required("id");
     let id = id.and_then(|id| {
-        if crate::content::is_slug(&id) {
+        if crate::names::is_slug(&id) {
             Some(IndicatorId(id))
         } else {
             let p = f.value_pos("id", &id);
@@ -221,7 +221,26 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     }
     let note = f.optional("note");
     let source = f.optional("source");
-    let source_url = f.optional("source_url");
+    let source_url: Option<String> = f.optional("source_url");
+    // The address becomes a link on every chart: only a web address, so that neither a
+    // `javascript:` URL nor a stray quote reaches the page.
+    let source_url = source_url.filter(|url| {
+        let web = (url.starts_with("https://") || url.starts_with("http://"))
+            && !url.contains(crate::config::not_in_a_url);
+        if !web {
+            let p = f.value_pos("source_url", url);
+            f.error(
+                p,
+                format!("`source_url` `{}` is not a web address", printable(url)),
+                Some(
+                    "write the address of the source's page, starting with https://, with no \
+                     spaces, quotes or angle brackets"
+                        .into(),
+                ),
+            );
+        }
+        web
+    });
     let licence = f.optional("licence");
     let filter = filter?;
     Some(Indicator {

@@ -67,8 +67,27 @@ fn running(_pid: u32) -> bool {
     true
 }
 
-/// Something a sweep could not remove, and why.
-pub type Stuck = (PathBuf, io::Error);
+/// Something a sweep could not tidy away, and why.
+#[derive(Debug)]
+pub struct Stuck {
+    /// What is still there.
+    pub path: PathBuf,
+    /// It is the previous site, which was to be moved back as the missing output, not removed.
+    pub unrestored: bool,
+    /// Why it could not be.
+    pub error: io::Error,
+}
+
+impl Stuck {
+    /// `path` could not be removed.
+    pub fn removing(path: PathBuf, error: io::Error) -> Stuck {
+        Stuck {
+            path,
+            unrestored: false,
+            error,
+        }
+    }
+}
 
 /// Removes the folders killed builds left beside `target`. If the output itself is missing,
 /// which only a kill in the middle of the two-rename fallback leaves, the old site moved
@@ -94,8 +113,12 @@ pub fn sweep_beside(target: &Target) -> Vec<Stuck> {
             } else {
                 std::fs::remove_dir_all(&path)
             };
-            if let Err(e) = done {
-                stuck.push((path, e));
+            if let Err(error) = done {
+                stuck.push(Stuck {
+                    path,
+                    unrestored: restore,
+                    error,
+                });
             }
         }
     }

@@ -6,7 +6,7 @@ mod theme;
 mod view;
 
 pub use theme::Theme;
-pub use view::{label, type_label};
+pub use view::label;
 
 use crate::authorities::LaCode;
 use crate::content::Section;
@@ -332,7 +332,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| (t.name.clone(), t.origin.clone()))
                 .collect(),
-            asset_version: format!("{:08x}", fnv1a(css) as u32),
+            asset_version: format!("{:08x}", crate::hash::fnv1a(css) as u32),
             search: None,
         })
     }
@@ -901,16 +901,4 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     s
-}
-
-/// A small stable hash for cache-busting asset URLs: same bytes, same URL, every build.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    fnv1a_continue(0xcbf2_9ce4_8422_2325, bytes)
-}
-
-/// Continues `fnv1a` over more bytes, to hash many files as one.
-pub fn fnv1a_continue(h: u64, bytes: &[u8]) -> u64 {
-    bytes
-        .iter()
-        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }

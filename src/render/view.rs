@@ -76,15 +76,6 @@ pub fn label(word: &str) -> String {
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
-pub fn type_label(section: Section) -> &'static str {
-    match section {
-        Section::CaseStudies => "Case study",
-        Section::Hypotheses => "Hypothesis",
-        Section::Evidence => "Evidence submission",
-        Section::Pages => "Page",
-    }
-}
-
 pub struct Views<'a> {
     pub site: &'a Site,
     pub facts: &'a Facts,
@@ -139,7 +130,7 @@ impl<'a> Views<'a> {
             href: self.site.href(&d.url),
             summary: d.common.summary.clone(),
             type_name: d.section().type_name(),
-            type_label: type_label(d.section()),
+            type_label: d.section().type_label(),
             date: d.common.date.map(|x| x.long()),
             date_iso: d.common.date.map(|x| x.to_string()),
             meta,
@@ -192,7 +183,7 @@ impl<'a> Views<'a> {
             html,
             contents: headings.iter().filter(|h| h.level == 2).collect(),
             type_name: section.type_name(),
-            type_label: type_label(section),
+            type_label: section.type_label(),
             section: self.link(section.title(), &routes::section(section)),
             date: d.common.date.map(|x| x.long()),
             date_iso: d.common.date.map(|x| x.to_string()),

@@ -1,7 +1,8 @@
 //! What search knows of a document: its text as a reader sees it, and its facet values.
 
 use crate::authorities::Authorities;
-use crate::content::{Section, slugify};
+use crate::content::Section;
+use crate::names::slugify;
 use crate::site::Site;
 use crate::taxonomy::Taxonomies;
 
@@ -127,7 +128,7 @@ impl SearchDoc {
             title: d.common.title.clone(),
             summary: d.common.summary.clone(),
             text,
-            type_label: crate::render::type_label(d.section()),
+            type_label: d.section().type_label(),
             facets: [
                 slugs(d.common.themes.iter().map(|s| s.as_str()).collect()),
                 slugs(d.common.groups.iter().map(|s| s.as_str()).collect()),

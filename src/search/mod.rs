@@ -180,7 +180,10 @@ pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::output::leftovers::Stu
         .filter(|(_, name)| EARLIER.iter().any(|p| abandoned(name, p).is_some()));
     indexes
         .chain(earlier)
-        .filter_map(|(path, name)| remove(&cache, &path, &name).err().map(|e| (path, e)))
+        .filter_map(|(path, name)| {
+            let e = remove(&cache, &path, &name).err()?;
+            Some(crate::output::leftovers::Stuck::removing(path, e))
+        })
         .collect()
 }
 
@@ -211,8 +214,8 @@ pub fn scripts(
         .map(|(rel, bytes)| (rel.as_str(), compact(&String::from_utf8_lossy(bytes))))
         .collect();
     let hash = js.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, (rel, text)| {
-        crate::render::fnv1a_continue(
-            crate::render::fnv1a_continue(h, rel.as_bytes()),
+        crate::hash::fnv1a_continue(
+            crate::hash::fnv1a_continue(h, rel.as_bytes()),
             text.as_bytes(),
         )
     });
