@@ -270,7 +270,8 @@ fn main() -> ExitCode {
                 }
                 Err(NewError::EmptySlug) => {
                     eprintln!(
-                        "error: the title `{title}` has no letters or digits to name the file by"
+                        "error: the title `{}` has no letters a-z or digits 0-9 to name the file by",
+                        ntg::diagnostic::printable(&title)
                     );
                     ExitCode::from(2)
                 }

@@ -1,15 +1,14 @@
 //! `ntg new`: a new document with every required key, valid as written (it is a draft, so
 //! it cannot be published by accident), and the allowed values listed beside each key.
 
-use crate::content::{EvidenceStatus, HypothesisStatus, Section};
-use crate::names::slugify;
+use crate::content::{EvidenceStatus, HypothesisStatus, Section, doc_slug};
 use crate::taxonomy::{Kind, Taxonomies, Vocabulary};
 use std::path::{Path, PathBuf};
 
 /// Why `ntg new` could not write the document.
 #[derive(Debug)]
 pub enum NewError {
-    /// The title has no letters or digits to make a file name from.
+    /// The title has no ASCII letters or digits to make a file name from.
     EmptySlug,
     Exists(PathBuf),
     Io(std::io::Error),
@@ -82,7 +81,7 @@ pub fn write(
     date: &str,
     tax: &Taxonomies,
 ) -> Result<PathBuf, NewError> {
-    let slug = slugify(title);
+    let slug = doc_slug(title);
     if slug.is_empty() {
         return Err(NewError::EmptySlug);
     }

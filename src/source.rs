@@ -16,8 +16,23 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// Reads a file; invalid UTF-8 is reported at the line and column of its first bad byte.
+    /// A symbolic link is refused, as `walk` skips one: a link in place of `site.yaml` or a
+    /// data file would read (and quote in diagnostics) any file the build can open.
     pub fn read(root: &Path, abs: &Path) -> Result<SourceFile, Diagnostic> {
         let rel = display_path(root, abs);
+        if abs
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return Err(Diagnostic::new(
+                rel,
+                None,
+                "is a symbolic link, which ntg does not follow: it reads only files inside the site",
+            )
+            .with_help(Some(
+                "put the file itself here instead of a link to it".into(),
+            )));
+        }
         let bytes = std::fs::read(abs)
             .map_err(|e| Diagnostic::new(rel.clone(), None, format!("cannot read file: {e}")))?;
         let text = String::from_utf8(bytes).map_err(|e| {

@@ -168,6 +168,17 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
         Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. } => aliases(),
+        // The library's own words name its API ("use from_str_multiple"), not the fix.
+        Error::MultipleDocuments { .. } => (
+            "a second YAML document starts here: a `---` line before it ended the first, and \
+             ntg reads one document a file"
+                .into(),
+            Some(
+                "remove that `---` line (and any `...` line) and write what follows as keys of \
+                 the one document"
+                    .into(),
+            ),
+        ),
         Error::DuplicateMappingKey { key, .. } => (
             match key {
                 Some(k) => format!("malformed YAML: duplicate entry with key \"{k}\""),

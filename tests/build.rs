@@ -411,3 +411,51 @@ fn new_writes_a_draft_that_checks_clean() {
         Some(1)
     );
 }
+
+#[test]
+fn new_names_any_title_s_file_with_a_slug_that_checks_clean() {
+    // Titles a writer may paste: letters beyond ASCII, a path, YAML's own marks, a paragraph.
+    let site = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("valid"), site.path());
+    let root = site.path().to_str().unwrap();
+    let long = "Family learning in the county ".repeat(400);
+    for (title, file) in [
+        ("Café in Hackney: é/ü", "caf-in-hackney"),
+        ("../../../etc/passwd", "etcpasswd"),
+        ("a\n---\nb: c", "a-b-c"),
+        ("': {x: [y", "x-y"),
+        (long.as_str(), &long[..198].replace(' ', "-").to_lowercase()),
+    ] {
+        let o = ntg(&["new", "case-study", title, "--root", root]);
+        assert!(o.status.success(), "{title:?}: {}", stderr(&o));
+        let path = site.path().join(format!("content/case-studies/{file}.md"));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout).trim(),
+            path.display().to_string()
+        );
+        assert!(file.len() <= 200);
+    }
+    let o = ntg(&["check", "--root", root, "--drafts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // A file named by hand is told a name that is a slug.
+    std::fs::write(
+        site.path().join("content/pages/Café.md"),
+        "---\ntitle: X\n---\n",
+    )
+    .unwrap();
+    let o = ntg(&["check", "--root", root]);
+    assert_eq!(
+        stderr(&o).lines().take(2).collect::<Vec<_>>(),
+        [
+            "content/pages/Café.md:1:1: error: file name `Café` is not a valid slug (a-z, 0-9 and single hyphens)",
+            "  help: rename the file to `caf.md` or set `slug: caf`",
+        ]
+    );
+    // Nothing of a title to name a file by is an error that prints the title harmlessly.
+    let o = ntg(&["new", "case-study", "é/ü\u{1b}", "--root", root]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: the title `é/ü\\u{1b}` has no letters a-z or digits 0-9 to name the file by\n"
+    );
+}

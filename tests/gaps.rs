@@ -301,3 +301,66 @@ fn the_evidence_map_counts_documents_per_cell_and_links_to_them() {
     assert!(listing.contains("Leeds: tutoring for children in care"));
     assert!(listing.contains("Leeds: family reading club"));
 }
+
+#[test]
+fn a_place_name_written_as_a_formula_is_text_in_the_open_data_csv() {
+    // Council staff open the CSVs in a spreadsheet, where a cell starting `=` or `@` runs.
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid"), &site);
+    copy_tree(&fixtures().join("with-data"), &site);
+    let ks4 = site.join("data/gaps/ks4.csv");
+    let text = std::fs::read_to_string(&ks4).unwrap();
+    let text = text
+        .replace(
+            ",Leeds,",
+            r#","=HYPERLINK(""https://evil.example/"",""x"")","#,
+        )
+        .replace(",Birmingham,", ",@SUM(1+1),");
+    std::fs::write(&ks4, text).unwrap();
+    let out = dir.path().join("out");
+    let o = ntg(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names = |rel: &str, column: usize| -> Vec<(String, String)> {
+        let mut r = csv::Reader::from_path(out.join(rel)).unwrap();
+        r.records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                (rec[column - 1].to_string(), rec[column].to_string())
+            })
+            .collect()
+    };
+    let rows = names("data/indicators/ks4-looked-after.csv", 1);
+    let name_of = |code: &str| -> Vec<String> {
+        let mut n: Vec<String> = rows
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, n)| n.clone())
+            .collect();
+        n.dedup();
+        n
+    };
+    assert_eq!(
+        name_of("E08000035"),
+        [r#"'=HYPERLINK("https://evil.example/","x")"#]
+    );
+    assert_eq!(name_of("E08000025"), ["'@SUM(1+1)"]);
+    assert_eq!(name_of("E09000012"), ["Hackney"]);
+    // The authority's own file too; JSON is data, not a sheet, and keeps the name as written.
+    let la = names("data/local-authorities/E08000025.csv", 2);
+    assert!(
+        la.iter()
+            .any(|(c, n)| c == "E08000025" && n == "'@SUM(1+1)"),
+        "{la:?}"
+    );
+    let json: Value =
+        serde_json::from_str(&read(dir.path(), "data/indicators/ks4-looked-after.json")).unwrap();
+    let places = json["places"].as_array().unwrap();
+    assert!(places.iter().any(|p| p["name"] == "@SUM(1+1)"));
+}

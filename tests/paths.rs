@@ -260,3 +260,46 @@ fn a_huge_bad_file_is_reported_in_a_few_lines() {
     );
     assert_eq!(lines[41], format!("{ROWS} errors"));
 }
+
+#[test]
+fn a_symlink_in_place_of_a_named_input_is_refused_and_its_target_never_read() {
+    // `site.yaml` and the data files are read by name, not walked: a link there (a pull
+    // request can add one) would read any file the CI runner can open and quote it in errors.
+    let tmp = tempfile::tempdir().unwrap();
+    let secret = tmp.path().join("secret.csv");
+    std::fs::write(&secret, "code,name,region\nTOKEN-hunter2,x,y\n").unwrap();
+    for rel in [
+        "site.yaml",
+        "data/taxonomies.yaml",
+        "data/local-authorities.csv",
+        "data/indicators.yaml",
+        "data/statistical-neighbours.csv",
+    ] {
+        let site = tmp.path().join(rel.replace('/', "-"));
+        site_in(&site, &[]);
+        let _ = std::fs::remove_file(site.join(rel));
+        std::os::unix::fs::symlink(&secret, site.join(rel)).unwrap();
+        let public = tmp.path().join(format!("public-{}", rel.replace('/', "-")));
+        let o = ntg(&[
+            "build",
+            "--root",
+            site.to_str().unwrap(),
+            "--output",
+            public.to_str().unwrap(),
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{rel}: {err}");
+        assert!(
+            err.starts_with(&format!(
+                "{rel}: error: is a symbolic link, which ntg does not follow: it reads only files \
+                 inside the site\n  help: put the file itself here instead of a link to it\n"
+            )),
+            "{rel}: {err}"
+        );
+        assert!(
+            !err.contains("hunter2") && !stdout(&o).contains("hunter2"),
+            "{err}"
+        );
+        assert!(!public.exists(), "{rel}");
+    }
+}

@@ -10,10 +10,38 @@ pub use refs::{cross_check, unpublished_refs};
 
 use crate::authorities::LaCode;
 use crate::diagnostic::Pos;
-use crate::names::is_slug;
+use crate::names::{is_slug, slugify};
 use crate::taxonomy::{GroupSlug, Level, OutcomeSlug, ThemeSlug};
 use serde::Serialize;
 use std::fmt;
+
+/// A slug for a document made from `s` (a title, a file name): `slugify` kept to what
+/// `DocSlug::check` accepts, ASCII letters and digits only (`slugify` keeps every letter, as
+/// heading ids may) and at most `MAX_SLUG_BYTES`, cut at a hyphen where it can be, so what
+/// `ntg new` writes and what `check` suggests always passes. Empty if `s` has no ASCII
+/// letter or digit.
+pub fn doc_slug(s: &str) -> String {
+    let words: Vec<String> = slugify(s)
+        .split('-')
+        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect())
+        .filter(|w: &String| !w.is_empty())
+        .collect();
+    let mut out = String::new();
+    for w in words {
+        let sep = usize::from(!out.is_empty());
+        if out.len() + sep + w.len() > MAX_SLUG_BYTES {
+            if out.is_empty() {
+                out = w[..MAX_SLUG_BYTES].to_string();
+            }
+            break;
+        }
+        if sep == 1 {
+            out.push('-');
+        }
+        out.push_str(&w);
+    }
+    out
+}
 
 /// A document slug: valid characters, unique within its section.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -300,5 +328,17 @@ mod tests {
             Err(SlugError::TooLong(MAX_SLUG_BYTES + 1))
         );
         assert_eq!(DocSlug::check("a_b"), Err(SlugError::Characters));
+        assert_eq!(doc_slug("Café in Hackney: é/ü"), "caf-in-hackney");
+        assert_eq!(doc_slug("é/ü"), "");
+        for long in [
+            "word ".repeat(2000),
+            "a".repeat(1000),
+            format!("b {}", "c".repeat(300)),
+        ] {
+            let slug = doc_slug(&long);
+            assert!(DocSlug::check(&slug).is_ok(), "{slug}");
+        }
+        assert_eq!(doc_slug(&"word ".repeat(2000)).len(), 199);
+        assert_eq!(doc_slug(&format!("b {}", "c".repeat(300))), "b");
     }
 }

@@ -3,13 +3,12 @@
 
 use super::{
     CaseStudy, Common, Date, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
-    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError,
+    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, doc_slug,
 };
 use crate::authorities::{Authorities, LaCode, LookupError};
 use crate::data::indicators::{IndicatorId, Indicators};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::frontmatter::Fields;
-use crate::names::slugify;
 use crate::source::{SourceFile, split_front_matter};
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};
@@ -127,6 +126,15 @@ fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -
     })
 }
 
+/// The help for a slug that is not one: a slug that is, made from it, or what to do when
+/// nothing of it can be kept.
+fn suggest_slug(s: &str, fix: &str) -> String {
+    match doc_slug(s) {
+        slug if slug.is_empty() => format!("{fix} with a-z, 0-9 and hyphens only"),
+        slug => format!("try `{slug}`"),
+    }
+}
+
 /// The slug, and where it is written: the `slug` key, or the file name (line 1).
 fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
     let too_long =
@@ -139,7 +147,7 @@ fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
             Err(SlugError::Characters) => f.error(
                 pos,
                 format!("slug `{s}` may hold only a-z, 0-9 and single hyphens"),
-                Some(format!("try `{}`", slugify(&s))),
+                Some(suggest_slug(&s, "write it")),
             ),
             Err(SlugError::TooLong(n)) => f.error(
                 pos,
@@ -159,11 +167,10 @@ fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
         Err(SlugError::Characters) => f.error(
             Pos::START,
             format!("file name `{stem}` is not a valid slug (a-z, 0-9 and single hyphens)"),
-            Some(format!(
-                "rename the file to `{}.md` or set `slug: {}`",
-                slugify(&stem),
-                slugify(&stem)
-            )),
+            Some(match doc_slug(&stem) {
+                slug if slug.is_empty() => suggest_slug(&stem, "rename the file"),
+                slug => format!("rename the file to `{slug}.md` or set `slug: {slug}`"),
+            }),
         ),
         Err(SlugError::TooLong(n)) => f.error(
             Pos::START,

@@ -105,6 +105,18 @@ fn cell(v: &Value) -> String {
     }
 }
 
+/// A text cell as a spreadsheet will show it, not run it: one that starts like a formula
+/// (`=`, `+`, `-`, `@`, or a tab or carriage return before one) gets a leading `'`, as
+/// OWASP advises, since council staff open these files in Excel and a place name comes from
+/// a gap file. Numbers are written by ntg and never pass here.
+fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 fn csv_rows(out: &mut csv::Writer<Vec<u8>>, lead: &[&str], places: &[PlaceOut]) {
     for p in places {
         for pt in &p.series {
@@ -115,10 +127,10 @@ fn csv_rows(out: &mut csv::Writer<Vec<u8>>, lead: &[&str], places: &[PlaceOut]) 
                     _ => cell(pt.raw.1),
                 },
             };
-            let mut record: Vec<String> = lead.iter().map(|s| s.to_string()).collect();
+            let mut record: Vec<String> = lead.iter().map(|s| csv_text(s).into()).collect();
             record.extend([
-                p.code.to_string(),
-                spreadsheet_text(p.name),
+                csv_text(p.code).into(),
+                csv_text(p.name).into(),
                 p.level.to_string(),
                 pt.time_period.clone(),
                 cell(pt.raw.0),
@@ -128,19 +140,6 @@ fn csv_rows(out: &mut csv::Writer<Vec<u8>>, lead: &[&str], places: &[PlaceOut]) 
             // Writing to memory cannot fail.
             let _ = out.write_record(&record);
         }
-    }
-}
-
-/// A place's name as a CSV cell that a spreadsheet shows as text. Names come from the gap
-/// files, which are other people's data, and Excel runs a cell that starts with `=`, `+`, `-`
-/// or `@` (or a tab or carriage return before one) as a formula: `=cmd|' /C calc'!A0` on a
-/// council officer's machine. A leading `'` makes it text, as OWASP advises; the JSON keeps
-/// the name as written, since nothing evaluates it.
-fn spreadsheet_text(name: &str) -> String {
-    if name.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{name}")
-    } else {
-        name.to_string()
     }
 }
 
