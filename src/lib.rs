@@ -15,6 +15,8 @@ pub mod diagnostic;
 pub mod facts;
 pub mod feeds;
 pub mod frontmatter;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
