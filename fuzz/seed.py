@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Seeds fuzz/corpus/<target>/ from the repository's real inputs: the digest's documents,
-site.yaml files, gap files (small slices) and the test fixtures, plus the hostile inputs of
-issue 10. Files are named by the SHA-1 of their bytes, as libFuzzer names them, so running
-this again adds nothing twice. `scripts/fuzz.sh` minimises the corpus after each run."""
+"""Seeds fuzz/corpus/<target>/ (fuzz/corpus/markdown/ for both markdown targets) from the
+repository's real inputs: the digest's documents, site.yaml files, gap files (small slices)
+and the test fixtures, plus the hostile inputs of issue 10. Files are named by the SHA-1 of
+their bytes, as libFuzzer names them, so running this again adds nothing twice.
+`scripts/fuzz.sh` minimises the corpus after each run."""
 
 import glob
 import hashlib
@@ -46,8 +47,7 @@ for path in files("content/**/*.md", "tests/fixtures/**/*.md"):
     front, body = split(read(path))
     put("front_matter", front)
     if body.strip():
-        put("markdown_untrusted", body)
-        put("markdown_trusted", body)
+        put("markdown", body)
 
 for path in files("site.yaml", "tests/fixtures/**/site.yaml"):
     put("site_config", read(path))
@@ -81,8 +81,7 @@ HOSTILE = [
     "# Heading {#id onclick=x}\n\n[x]: <javascript:alert(1)> 'title'\n\n[link][x]\n",
 ]
 for text in HOSTILE:
-    put("markdown_untrusted", text)
-    put("markdown_trusted", text)
+    put("markdown", text)
 put("front_matter", "---\ntitle: [" + "[" * 200 + "\n---\n")
 put("site_config", "title: t\nbase_url: " + "[" * 200 + "\n")
 put("ees_csv", "time_period,time_identifier,geographic_level,country_code,region_code,new_la_code,la_name,value\n"

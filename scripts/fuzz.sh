@@ -8,9 +8,11 @@
 # if missing. It is not part of scripts/test.sh: the corpus and every input it finds are
 # replayed on stable by tests/fuzz_regressions.rs, which the normal test run includes.
 #
-# Each run grows fuzz/corpus/TARGET/, which is then minimised (`cargo fuzz cmin`) so that
-# only inputs reaching new code are kept in git. A crashing, hanging or out-of-memory input
-# is copied to fuzz/regressions/TARGET/, where the tests replay it until it is fixed.
+# Each run grows the target's corpus, fuzz/corpus/TARGET/ (both markdown targets share
+# fuzz/corpus/markdown/: one markdown parser, so one corpus), which is then minimised
+# (`cargo fuzz cmin`) so that only inputs reaching new code are kept in git. A crashing,
+# hanging or out-of-memory input is copied to fuzz/regressions/TARGET/, where the tests
+# replay it.
 #
 # Not fuzzed yet: a whole site from an in-memory snapshot. The pipeline reads the site from
 # disk stage by stage; a target for it waits for the pipeline redesign (issue 11).
@@ -37,15 +39,24 @@ fi
 flags=(-a)
 cargo +nightly fuzz build "${flags[@]}"
 
+corpus_of() {
+  case $1 in
+    markdown_*) echo corpus/markdown ;;
+    *) echo "corpus/$1" ;;
+  esac
+}
+
 summary=()
 for target in "${targets[@]}"; do
   log=$(mktemp)
-  mkdir -p "corpus/$target" "artifacts/$target"
+  stamp=$(mktemp) # older than anything this run finds
+  corpus=$(corpus_of "$target")
+  mkdir -p "$corpus" "artifacts/$target"
   echo "== $target for ${seconds}s"
   # -timeout: an input taking over 5 s is a hang. Findings stop the run, so what follows
   # a crash is fuzzed on the next run, with the crash kept as a regression.
   status=0
-  cargo +nightly fuzz run "${flags[@]}" "$target" -- \
+  cargo +nightly fuzz run "${flags[@]}" "$target" "$corpus" -- \
     -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -57,7 +68,7 @@ for target in "${targets[@]}"; do
     mkdir -p "regressions/$target"
     cp "$artifact" "regressions/$target/$name"
     found+=("$name")
-  done < <(find "artifacts/$target" -type f -newer "$log")
+  done < <(find "artifacts/$target" -type f -newer "$stamp")
   if ((status != 0)) && ((${#found[@]} == 0)); then
     echo "fuzz.sh: $target stopped with status $status and no finding; its log:" >&2
     tail -40 "$log" >&2
@@ -65,14 +76,14 @@ for target in "${targets[@]}"; do
   fi
   if ((${#found[@]})); then
     echo "finding(s), copied to fuzz/regressions/$target/:"
-    grep -E '^(==[0-9]+==|SUMMARY|thread .* panicked|ALARM|    #[0-9]+ )' "$log" | head -40 || true
+    grep -A1 -E '^(thread .* panicked|==[0-9]+==.*(ERROR|ALARM))' "$log" | head -20 || true
   fi
-  cargo +nightly fuzz cmin "${flags[@]}" "$target" >"$log.cmin" 2>&1 ||
+  cargo +nightly fuzz cmin "${flags[@]}" "$target" "$corpus" >"$log.cmin" 2>&1 ||
     { echo "fuzz.sh: minimising $target's corpus failed:" >&2; tail -20 "$log.cmin" >&2; exit 1; }
   summary+=("$(printf '%-20s %10s execs %7s exec/s  %-22s corpus %5s files  findings %d (%s)' \
     "$target" "${execs:-?}" "${speed:-?}" "${cov:-cov: ?}" \
-    "$(find "corpus/$target" -type f | wc -l)" "${#found[@]}" "${found[*]:-none}")")
-  rm -f "$log" "$log.cmin"
+    "$(find "$corpus" -type f | wc -l)" "${#found[@]}" "${found[*]:-none}")")
+  rm -f "$log" "$log.cmin" "$stamp"
 done
 
 echo "== summary (${seconds}s per target)"
