@@ -198,13 +198,9 @@ impl Authorities {
         let mut out = Authorities::default();
         let mut seen = HashSet::new();
         let mut diags = Vec::new();
-        let lines: Vec<&str> = file.text.lines().collect();
-        table.each(&mut diags, |line, record, diags| {
+        table.each(&mut diags, |line, raw, record, diags| {
             let code = record[c_code].trim();
-            let at = || {
-                let raw = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
-                Pos::new(line, field_column(raw, c_code))
-            };
+            let at = || Pos::new(line, field_column(raw, c_code));
             let Some(form) = CodeForm::parse(code) else {
                 let also = ", DfE's combined form `E06000061 / E06000062`, or its placeholder `z`";
                 diags.push(

@@ -2,12 +2,13 @@
 //! statistical neighbours) one way: the header, then every record with its line, each
 //! malformed record reported at its line instead of stopping the read.
 
-use crate::diagnostic::{Bounded, Diagnostic, Pos};
+use crate::diagnostic::{Bounded, Diagnostic, Pos, ends_line};
 use crate::suggest::did_you_mean;
 
 /// A CSV file opened and its header read.
 pub struct Csv<'a> {
     rel: &'a str,
+    text: &'a str,
     reader: csv::Reader<&'a [u8]>,
     pub headers: Vec<String>,
 }
@@ -27,6 +28,7 @@ impl<'a> Csv<'a> {
             .collect();
         Ok(Csv {
             rel,
+            text,
             reader,
             headers,
         })
@@ -55,32 +57,45 @@ impl<'a> Csv<'a> {
         }
     }
 
-    /// Calls `each` with every well-formed record and its 1-based line, reusing one record
-    /// so that a large table is read without an allocation per row; malformed records are
-    /// reported into `diags`, which `each` may add to as well. Past `diagnostic::PER_FILE`
-    /// of them, they are counted, not kept, so a huge bad file takes little memory.
+    /// Calls `each` with every well-formed record, its 1-based line and that line's text
+    /// (for columns), reusing one record so that a large table is read without an allocation
+    /// per row; malformed records are reported into `diags`, which `each` may add to as well.
+    /// Lines are counted as `diagnostic::LineIndex` counts them, as the rows stream past.
+    /// Past `diagnostic::PER_FILE` diagnostics, they are counted, not kept, so a huge bad
+    /// file takes little memory.
     pub fn each(
         mut self,
         diags: &mut Vec<Diagnostic>,
-        mut each: impl FnMut(usize, &csv::StringRecord, &mut Vec<Diagnostic>),
+        mut each: impl FnMut(usize, &str, &csv::StringRecord, &mut Vec<Diagnostic>),
     ) {
         let mut record = csv::StringRecord::new();
         let mut bound = Bounded::new(self.rel);
+        let bytes = self.text.as_bytes();
+        let (mut line, mut scanned) = (1, 0);
+        let mut line_at = |offset: usize| {
+            let offset = offset.min(bytes.len());
+            line += (scanned..offset).filter(|&i| ends_line(bytes, i)).count();
+            scanned = scanned.max(offset);
+            line
+        };
         loop {
             let from = diags.len();
             match self.reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    let line = record.position().map_or(0, |p| p.line() as usize);
-                    each(line, &record, diags);
+                    let start = record.position().map_or(0, |p| p.byte() as usize);
+                    let line = line_at(start);
+                    let rest = self.text.get(start..).unwrap_or("");
+                    let end = (0..rest.len())
+                        .find(|&i| ends_line(rest.as_bytes(), i))
+                        .unwrap_or(rest.len());
+                    each(line, rest[..end].trim_end_matches('\r'), &record, diags);
                 }
                 Err(e) => {
-                    let pos = e
-                        .position()
-                        .map_or(Pos::START, |p| Pos::new(p.line() as usize, 1));
+                    let line = line_at(e.position().map_or(0, |p| p.byte() as usize));
                     diags.push(Diagnostic::at(
                         self.rel,
-                        pos,
+                        Pos::new(line, 1),
                         format!("malformed row: {}", message(&e)),
                     ));
                 }

@@ -335,6 +335,16 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// Whether the byte at `i` ends a line: `\n`, or a `\r` not followed by `\n`. The one rule
+/// of what a line is, for every position ntg reports.
+pub fn ends_line(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'\n' => true,
+        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
 /// Maps byte offsets of one text to 1-based line and column (columns count characters).
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -342,9 +352,17 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
+    /// Indexes `text`'s lines. A line ends at `\n`, `\r\n` or a lone `\r`, as YAML,
+    /// CommonMark and editors count them, so a position from the YAML parser and one from
+    /// this index name the same line.
     pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(
+            (0..bytes.len())
+                .filter(|&i| ends_line(bytes, i))
+                .map(|i| i + 1),
+        );
         LineIndex { text, starts }
     }
 
@@ -380,6 +398,10 @@ mod tests {
         assert_eq!(idx.pos(3), Pos::new(2, 1));
         // 'é' is two bytes but one column.
         assert_eq!(idx.pos(6), Pos::new(2, 3));
+        // A lone `\r` ends a line, as in YAML and editors; `\r\n` is one line end.
+        let idx = LineIndex::new("a\r\rb\r\nc");
+        assert_eq!(idx.pos(3), Pos::new(3, 1));
+        assert_eq!(idx.pos(6), Pos::new(4, 1));
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub mod escape;
 pub mod facts;
 pub mod feeds;
 pub mod frontmatter;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod hash;
 pub mod html_tokens;
 pub mod linkcheck;

@@ -7,7 +7,7 @@
 //! [`MAX_ALIASES`] aliases, or aliases repeating more than [`MAX_REPLAYED`] parser events in
 //! all is a diagnostic.
 
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use serde::de::value::{Error as ValueError, MapDeserializer, SeqDeserializer};
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
 use serde_saphyr::budget::BudgetBreach;
@@ -72,7 +72,7 @@ pub enum Value {
 /// whose positions are the file's.
 pub fn parse(path: &str, text: &str, first_line: usize) -> Result<Node, Diagnostic> {
     let mut node: Node = serde_saphyr::from_str_with_options(text, options())
-        .map_err(|e| diagnostic(path, &e, first_line))?;
+        .map_err(|e| diagnostic(path, text, &e, first_line))?;
     node.shift(first_line - 1);
     Ok(node)
 }
@@ -80,7 +80,7 @@ pub fn parse(path: &str, text: &str, first_line: usize) -> Result<Node, Diagnost
 /// Reads a whole file straight into `T` (whose fields may be `Spanned`), with the same
 /// budgets and error wording as [`parse`].
 pub fn from_str<T: DeserializeOwned>(path: &str, text: &str) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str_with_options(text, options()).map_err(|e| diagnostic(path, &e, 1))
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| diagnostic(path, text, &e, 1))
 }
 
 /// The file position of a `Spanned` value read by [`from_str`].
@@ -96,11 +96,20 @@ fn location_pos(l: serde_saphyr::Location, first_line: usize) -> Pos {
     )
 }
 
-/// A parser error as a diagnostic at its position in the file, in a writer's words.
-fn diagnostic(path: &str, err: &Error, first_line: usize) -> Diagnostic {
-    let pos = err
-        .location()
-        .map_or(Pos::new(first_line, 1), |l| location_pos(l, first_line));
+/// A parser error as a diagnostic at its position in the file, in a writer's words. The
+/// parser puts an error at the end of a text without a final line break on the line after
+/// the last; it is shown at the end of the last line, where the writer's editor has it.
+fn diagnostic(path: &str, text: &str, err: &Error, first_line: usize) -> Diagnostic {
+    let lines = LineIndex::new(text);
+    let end = lines.pos(text.len());
+    let pos = err.location().map_or(Pos::new(first_line, 1), |l| {
+        let pos = location_pos(l, first_line);
+        if pos.line > end.line + first_line - 1 {
+            Pos::new(end.line + first_line - 1, end.col)
+        } else {
+            pos
+        }
+    });
     let mut inner = err;
     let mut through_alias = false;
     loop {

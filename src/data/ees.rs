@@ -406,15 +406,13 @@ impl Table {
                 ..FilterColumn::default()
             })
             .collect();
-        let lines: Vec<&str> = text.lines().collect();
         let mut rows = Vec::new();
         let mut places: Vec<PlaceKey> = Vec::new();
         let mut place_ids: HashMap<(GeoLevel, GssCode), usize> = HashMap::new();
         let mut values = Vec::new();
         let mut filter_ids = Vec::new();
         let mut diags = Vec::new();
-        table.each(&mut diags, |line, record, diags| {
-            let raw = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+        table.each(&mut diags, |line, raw, record, diags| {
             let at = |field: usize| Pos::new(line, field_column(raw, field));
             if record.len() != columns.len() {
                 diags.push(Diagnostic::at(
@@ -642,7 +640,7 @@ pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, 
     let c_dp = table.column("indicator_dp");
     let mut out = HashMap::new();
     let mut diags = Vec::new();
-    table.each(&mut diags, |line, record, diags| {
+    table.each(&mut diags, |line, _, record, diags| {
         let get = |i: Option<usize>| {
             i.and_then(|i| record.get(i))
                 .map(str::trim)

@@ -35,7 +35,7 @@ impl Neighbours {
         let c_close = table.column("closeness");
         let mut out = Neighbours::default();
         let mut diags = Vec::new();
-        table.each(&mut diags, |line, record, diags| {
+        table.each(&mut diags, |line, _, record, diags| {
             let field = |i: usize| record.get(i).unwrap_or("").trim();
             let mut code = |i: usize, what: &str| {
                 let s = field(i);

@@ -1,0 +1,18 @@
+//! A gap file in EES's tidy layout, with its `.meta.csv` before a NUL byte if there is one,
+//! checked against the repository's local authorities: no panic, no hang, every diagnostic
+//! inside its file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use ntg::authorities::Authorities;
+use std::path::Path;
+use std::sync::LazyLock;
+
+static AUTHORITIES: LazyLock<Authorities> = LazyLock::new(|| {
+    ntg::load::authorities(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .expect("the repository's local authorities load")
+});
+
+fuzz_target!(|data: &[u8]| {
+    ntg::fuzzing::ees_csv(data, &AUTHORITIES);
+});
