@@ -231,35 +231,68 @@ fn open_data_has_the_shape_of_the_contract() {
 
 #[test]
 fn a_place_name_written_as_a_formula_is_text_in_the_csv_and_as_written_in_the_json() {
+    // Council staff open the CSVs in a spreadsheet, where a cell starting `=` or `@` runs;
+    // gap files' names (a region's, an authority's) are other people's data.
     let formula = "=cmd|' /C calc'!A0";
+    let hyperlink = r#"=HYPERLINK("https://evil.example/","x")"#;
     let d = built_with(|site| {
         let gaps = site.join("data/gaps/ks4.csv");
         let text = std::fs::read_to_string(&gaps).unwrap();
-        assert!(text.contains("Yorkshire and The Humber"));
-        std::fs::write(&gaps, text.replace("Yorkshire and The Humber", formula)).unwrap();
+        assert!(text.contains("Yorkshire and The Humber") && text.contains(",Leeds,"));
+        let text = text
+            .replace("Yorkshire and The Humber", formula)
+            .replace(
+                ",Leeds,",
+                r#","=HYPERLINK(""https://evil.example/"",""x"")","#,
+            )
+            .replace(",Birmingham,", ",@SUM(1+1),");
+        std::fs::write(&gaps, text).unwrap();
     });
-    let csv = read(d.path(), "data/indicators/ks4-looked-after.csv");
-    let mut names = Vec::new();
-    for row in csv::Reader::from_reader(csv.as_bytes()).records() {
-        let row = row.unwrap();
-        if &row[0] == "E12000003" {
-            names.push(row[1].to_string());
-        }
-    }
-    assert!(!names.is_empty(), "{csv}");
+    // (code, name) of every row of an open-data CSV whose code is in `column`.
+    let rows = |rel: &str, column: usize| -> Vec<(String, String)> {
+        let csv = read(d.path(), rel);
+        csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                (rec[column].to_string(), rec[column + 1].to_string())
+            })
+            .collect()
+    };
+    let indicator = rows("data/indicators/ks4-looked-after.csv", 0);
+    let names_of = |code: &str| -> Vec<&str> {
+        let mut n: Vec<&str> = indicator
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, n)| n.as_str())
+            .collect();
+        n.dedup();
+        n
+    };
+    assert_eq!(names_of("E12000003"), [format!("'{formula}")]);
+    assert_eq!(names_of("E08000035"), [format!("'{hyperlink}")]);
+    assert_eq!(names_of("E08000025"), ["'@SUM(1+1)"]);
+    assert_eq!(names_of("E09000012"), ["Hackney"]);
+    // The authority's own file too.
+    let la = rows("data/local-authorities/E08000025.csv", 1);
     assert!(
-        names.iter().all(|n| *n == format!("'{formula}")),
-        "{names:?}"
+        la.iter()
+            .any(|(c, n)| c == "E08000025" && n == "'@SUM(1+1)"),
+        "{la:?}"
     );
+    // JSON is data, not a sheet: it keeps each name as written.
     let json: Value =
         serde_json::from_str(&read(d.path(), "data/indicators/ks4-looked-after.json")).unwrap();
-    let region = json["places"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["code"] == "E12000003")
-        .expect("the region's place");
-    assert_eq!(region["name"], formula);
+    let name = |code: &str| {
+        json["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .map(|p| p["name"].clone())
+    };
+    assert_eq!(name("E12000003"), Some(Value::from(formula)));
+    assert_eq!(name("E08000025"), Some(Value::from("@SUM(1+1)")));
 }
 
 #[test]
@@ -300,67 +333,4 @@ fn the_evidence_map_counts_documents_per_cell_and_links_to_them() {
     );
     assert!(listing.contains("Leeds: tutoring for children in care"));
     assert!(listing.contains("Leeds: family reading club"));
-}
-
-#[test]
-fn a_place_name_written_as_a_formula_is_text_in_the_open_data_csv() {
-    // Council staff open the CSVs in a spreadsheet, where a cell starting `=` or `@` runs.
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_tree(&fixtures().join("valid"), &site);
-    copy_tree(&fixtures().join("with-data"), &site);
-    let ks4 = site.join("data/gaps/ks4.csv");
-    let text = std::fs::read_to_string(&ks4).unwrap();
-    let text = text
-        .replace(
-            ",Leeds,",
-            r#","=HYPERLINK(""https://evil.example/"",""x"")","#,
-        )
-        .replace(",Birmingham,", ",@SUM(1+1),");
-    std::fs::write(&ks4, text).unwrap();
-    let out = dir.path().join("out");
-    let o = ntg(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let names = |rel: &str, column: usize| -> Vec<(String, String)> {
-        let mut r = csv::Reader::from_path(out.join(rel)).unwrap();
-        r.records()
-            .map(|rec| {
-                let rec = rec.unwrap();
-                (rec[column - 1].to_string(), rec[column].to_string())
-            })
-            .collect()
-    };
-    let rows = names("data/indicators/ks4-looked-after.csv", 1);
-    let name_of = |code: &str| -> Vec<String> {
-        let mut n: Vec<String> = rows
-            .iter()
-            .filter(|(c, _)| c == code)
-            .map(|(_, n)| n.clone())
-            .collect();
-        n.dedup();
-        n
-    };
-    assert_eq!(
-        name_of("E08000035"),
-        [r#"'=HYPERLINK("https://evil.example/","x")"#]
-    );
-    assert_eq!(name_of("E08000025"), ["'@SUM(1+1)"]);
-    assert_eq!(name_of("E09000012"), ["Hackney"]);
-    // The authority's own file too; JSON is data, not a sheet, and keeps the name as written.
-    let la = names("data/local-authorities/E08000025.csv", 2);
-    assert!(
-        la.iter()
-            .any(|(c, n)| c == "E08000025" && n == "'@SUM(1+1)"),
-        "{la:?}"
-    );
-    let json: Value =
-        serde_json::from_str(&read(dir.path(), "data/indicators/ks4-looked-after.json")).unwrap();
-    let places = json["places"].as_array().unwrap();
-    assert!(places.iter().any(|p| p["name"] == "@SUM(1+1)"));
 }
