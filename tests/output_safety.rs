@@ -275,14 +275,14 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
     let before = tree(&tmp);
     let s = |p: &Path| p.to_str().unwrap().to_string();
     let inside = |input: &str| {
-        format!("--output is inside the site's `{input}` folder, which the build reads")
+        format!("the output is inside the site's `{input}` folder, which the build reads")
     };
     let mut cases: Vec<(Vec<String>, String)> = vec![
         (
             vec![s(&site)],
             refusal(
                 &s(&site),
-                "--output is the site's own folder: building would replace every file of the site",
+                "the output is the site's own folder: building would replace every file of the site",
                 ELSEWHERE,
             ),
         ),
@@ -291,7 +291,7 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
             refusal(
                 &s(&tmp),
                 &format!(
-                    "--output holds the site ({}): building would replace the site and everything beside it",
+                    "the output holds the site ({}): building would replace the site and everything beside it",
                     site.display()
                 ),
                 ELSEWHERE,
@@ -302,7 +302,7 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
             refusal(
                 "/",
                 &format!(
-                    "--output holds the site ({}): building would replace the site and everything beside it",
+                    "the output holds the site ({}): building would replace the site and everything beside it",
                     site.display()
                 ),
                 ELSEWHERE,
@@ -312,7 +312,7 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
             vec![s(&site.join("site.yaml"))],
             refusal(
                 &s(&site.join("site.yaml")),
-                "--output is a file, not a folder",
+                "the output is a file, not a folder",
                 "choose a folder: a new one, or one an earlier build wrote",
             ),
         ),
@@ -320,7 +320,7 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
             vec![s(&tmp.join("beside.txt"))],
             refusal(
                 &s(&tmp.join("beside.txt")),
-                "--output is a file, not a folder",
+                "the output is a file, not a folder",
                 "choose a folder: a new one, or one an earlier build wrote",
             ),
         ),
@@ -328,7 +328,7 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
             vec![s(&tmp.join("foreign"))],
             refusal(
                 &s(&tmp.join("foreign")),
-                "--output is a folder that ntg did not write (it has no `.ntg-output` file): building would delete everything in it",
+                "the output is a folder that ntg did not write (it has no `.ntg-output` file): building would delete everything in it",
                 "choose a new or empty folder, or run again with --force to replace this folder and all it holds",
             ),
         ),
@@ -361,7 +361,7 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
             vec![link.clone()],
             refusal(
                 &link,
-                "--output is the site's own folder: building would replace every file of the site",
+                "the output is the site's own folder: building would replace every file of the site",
                 ELSEWHERE,
             ),
         ));
@@ -391,7 +391,7 @@ fn an_output_that_would_destroy_the_site_or_foreign_files_is_refused_and_nothing
             stderr(&o),
             refusal(
                 &out,
-                "--output holds the site's `content` folder, which the build reads",
+                "the output holds the site's `content` folder, which the build reads",
                 ELSEWHERE
             )
         );
@@ -438,7 +438,7 @@ fn an_output_given_as_a_symlink_stays_a_link_to_the_new_site() {
         refusal(
             link.to_str().unwrap(),
             &format!(
-                "--output goes through the symbolic link {}, which points at nothing",
+                "the output goes through the symbolic link {}, which points at nothing",
                 link.display()
             ),
             "create the folder the link points to, or remove the link"

@@ -55,7 +55,7 @@ impl Target {
             Unresolved::Io(e) => unreadable(out, e),
             Unresolved::DanglingLink(link) => refuse(
                 format!(
-                    "--output goes through the symbolic link {}, which points at nothing",
+                    "the output goes through the symbolic link {}, which points at nothing",
                     link.display()
                 ),
                 "create the folder the link points to, or remove the link",
@@ -64,7 +64,7 @@ impl Target {
         let elsewhere = "write the site into a folder of its own, such as `public` (the default)";
         if path == site {
             return Err(refuse(
-                "--output is the site's own folder: building would replace every file of the site"
+                "the output is the site's own folder: building would replace every file of the site"
                     .into(),
                 elsewhere,
             ));
@@ -72,7 +72,7 @@ impl Target {
         if site.starts_with(&path) {
             return Err(refuse(
                 format!(
-                    "--output holds the site ({}): building would replace the site and everything beside it",
+                    "the output holds the site ({}): building would replace the site and everything beside it",
                     site.display()
                 ),
                 elsewhere,
@@ -88,7 +88,9 @@ impl Target {
                     "holds"
                 };
                 return Err(refuse(
-                    format!("--output {place} the site's `{input}` folder, which the build reads"),
+                    format!(
+                        "the output {place} the site's `{input}` folder, which the build reads"
+                    ),
                     elsewhere,
                 ));
             }
@@ -98,7 +100,7 @@ impl Target {
             Err(e) => return Err(unreadable(&path, e)),
             Ok(m) if !m.is_dir() => {
                 return Err(refuse(
-                    "--output is a file, not a folder".into(),
+                    "the output is a file, not a folder".into(),
                     "choose a folder: a new one, or one an earlier build wrote",
                 ));
             }
@@ -113,7 +115,7 @@ impl Target {
                 if !(empty || ours || force) {
                     return Err(refuse(
                         format!(
-                            "--output is a folder that ntg did not write (it has no `{}` file): building would delete everything in it",
+                            "the output is a folder that ntg did not write (it has no `{}` file): building would delete everything in it",
                             marker::FILE
                         ),
                         "choose a new or empty folder, or run again with --force to replace this folder and all it holds",
