@@ -5,20 +5,14 @@
 
 mod common;
 
-use common::{copy_tree, fixtures, ntg, snapshot, stderr};
+use common::{build_into, copy_tree, fixtures, ntg, snapshot, stderr};
 use std::collections::BTreeSet;
 use std::path::Path;
 
 fn build_digest() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
-    let o = ntg(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        out.path().join("public").to_str().unwrap(),
-    ]);
+    let o = build_into(Path::new(root), &out.path().join("public"));
     assert!(
         o.status.success(),
         "the repository's digest does not build:\n{}",
@@ -80,13 +74,7 @@ fn a_title_with_characters_xml_forbids_leaves_the_feed_readable() {
     let after = "title: \"Leeds:\\x01 family reading club\\x0B\"";
     std::fs::write(&doc, text.replace(before, after)).unwrap();
     let out = dir.path().join("public");
-    let o = ntg(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_into(&site, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let xml = std::fs::read_to_string(out.join("atom.xml")).unwrap();
     // roxmltree holds the file to XML 1.0's characters, which atom_syndication does not check.

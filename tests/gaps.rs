@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{copy_tree, fixtures, ntg, stderr};
+use common::{build_into, copy_tree, fixtures, stderr};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -34,13 +34,7 @@ fn built_with(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
     copy_tree(&fixtures().join("with-data"), &site);
     edit(&site);
     let out = dir.path().join("out");
-    let o = ntg(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let o = build_into(&site, &out);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
     dir
 }

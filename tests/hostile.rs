@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{copy_tree, fixtures, ntg, snapshot, stderr, stdout};
+use common::{build_into, copy_tree, fixtures, ntg, snapshot, stderr, stdout};
 use scraper::{ElementRef, Html, Selector};
 const CASE: scraper::CaseSensitivity = scraper::CaseSensitivity::CaseSensitive;
 use serde_json::{Value, json};
@@ -32,19 +32,28 @@ fn build_hostile(site_extra: &str) -> tempfile::TempDir {
         std::fs::write(&yaml, text).unwrap();
     }
     let out = dir.path().join("public");
-    let run = ntg(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_into(&site, &out);
     assert!(run.status.success(), "build failed:\n{}", stderr(&run));
     dir
 }
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
+}
+
+/// Fails unless `within` holds an element for each of `selectors`: the safe set survived.
+fn assert_kept(within: ElementRef, selectors: &[&str]) {
+    for kept in selectors {
+        assert!(within.select(&sel(kept)).next().is_some(), "{kept} dropped");
+    }
+}
+
+/// The `data-lang` of every code block in `within`, in order.
+fn fence_langs<'a>(within: ElementRef<'a>) -> Vec<&'a str> {
+    within
+        .select(&sel("pre[data-lang]"))
+        .filter_map(|p| p.attr("data-lang"))
+        .collect()
 }
 
 fn page(dir: &Path, rel: &str) -> Html {
@@ -343,20 +352,18 @@ fn assert_submission_is_contained(dir: &Path) {
         link("#submission-main-content").text().collect::<String>(),
         "#"
     );
-    for kept in [
-        "details > summary",
-        "table th",
-        "abbr[title]",
-        "sup",
-        "sub",
-        "kbd",
-    ] {
-        assert!(body.select(&sel(kept)).next().is_some(), "{kept} dropped");
-    }
-    let lang: Vec<&str> = body
-        .select(&sel("pre[data-lang]"))
-        .filter_map(|p| p.attr("data-lang"))
-        .collect();
+    assert_kept(
+        body,
+        &[
+            "details > summary",
+            "table th",
+            "abbr[title]",
+            "sup",
+            "sub",
+            "kbd",
+        ],
+    );
+    let lang = fence_langs(body);
     assert_eq!(lang, [r#"js"onclick="alert(17)"#]);
     let found = problems("evidence", &doc);
     assert!(found.is_empty(), "{}", found.join("\n"));
@@ -372,25 +379,23 @@ fn the_safe_set_is_kept_in_the_teams_documents() {
     let dir = build_hostile("");
     let case = page(dir.path(), "case-studies/hostile-raw-html/index.html");
     let prose = case.select(&sel(".prose")).next().unwrap();
-    for kept in [
-        "details > summary",
-        "table > caption",
-        "th[scope=col]",
-        "abbr[title=\"Local authority\"]",
-        "sup",
-        "sub",
-        "kbd",
-        "figure > figcaption",
-        "td.align-center",
-        "td.align-right",
-        "p.trusted-marker",
-    ] {
-        assert!(prose.select(&sel(kept)).next().is_some(), "{kept} dropped");
-    }
-    let lang: Vec<&str> = prose
-        .select(&sel("pre[data-lang]"))
-        .filter_map(|p| p.attr("data-lang"))
-        .collect();
+    assert_kept(
+        prose,
+        &[
+            "details > summary",
+            "table > caption",
+            "th[scope=col]",
+            "abbr[title=\"Local authority\"]",
+            "sup",
+            "sub",
+            "kbd",
+            "figure > figcaption",
+            "td.align-center",
+            "td.align-right",
+            "p.trusted-marker",
+        ],
+    );
+    let lang = fence_langs(prose);
     assert_eq!(
         lang,
         [
@@ -526,13 +531,7 @@ fn a_region_code_from_a_gap_file_cannot_leave_its_chart_id() {
     assert_ne!(hostile, text);
     std::fs::write(&csv, hostile).unwrap();
     let out = dir.path().join("public");
-    let run = ntg(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
+    let run = build_into(&site, &out);
     if !run.status.success() {
         // Refusing the code where the file is read holds it too.
         assert!(

@@ -53,17 +53,23 @@ fn answers(root: &Path, out: Option<&Path>) -> Vec<String> {
     QUERIES
         .iter()
         .map(|q| {
-            let mut args = vec!["search", "--root", root.to_str().unwrap()];
-            if let Some(out) = out {
-                args.extend(["--output", out.to_str().unwrap()]);
-            }
-            args.extend(["--format", "json", q]);
-            let o = run(root, &args, &[]);
+            let o = search(root, out, &["--format", "json", q]);
             assert!(o.status.success(), "ntg search {q}: {}", stderr(&o));
             let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
             v.to_string()
         })
         .collect()
+}
+
+/// Runs `ntg search` with `query` (flags and words) on the site at `root`, asking for the
+/// index of the site in `out` when given.
+fn search(root: &Path, out: Option<&Path>, query: &[&str]) -> Output {
+    let mut args = vec!["search", "--root", root.to_str().unwrap()];
+    if let Some(out) = out {
+        args.extend(["--output", out.to_str().unwrap()]);
+    }
+    args.extend(query);
+    run(root, &args, &[])
 }
 
 /// Adds the document that makes the new site differ from the old.
@@ -877,18 +883,7 @@ fn search_answers_for_the_output_it_is_given() {
     let o = w.build(&["--output", third.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let root = w.root();
-    let o = run(
-        &root,
-        &[
-            "search",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            other.to_str().unwrap(),
-            "zanzibar",
-        ],
-        &[],
-    );
+    let o = search(&root, Some(&other), &["zanzibar"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).starts_with(&format!(
@@ -899,18 +894,7 @@ fn search_answers_for_the_output_it_is_given() {
         stderr(&o)
     );
     let missing = w.tmp.path().join("missing");
-    let o = run(
-        &root,
-        &[
-            "search",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            missing.to_str().unwrap(),
-            "zanzibar",
-        ],
-        &[],
-    );
+    let o = search(&root, Some(&missing), &["zanzibar"]);
     assert_eq!(
         stderr(&o),
         format!(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{check_json, copy_tree, fixtures, ntg, site_in, snapshot, stderr, stdout};
+use common::{build_into, check_json, copy_tree, fixtures, ntg, site_in, snapshot, stderr, stdout};
 use std::path::Path;
 use std::time::Instant;
 
@@ -95,13 +95,7 @@ fn combined_codes_and_z_are_accepted_but_make_no_page() {
     );
     site_in(&site, &[("data/local-authorities.csv", &las)]);
     let public = tmp.path().join("public");
-    let out = ntg(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        public.to_str().unwrap(),
-    ]);
+    let out = build_into(&site, &public);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let pages: Vec<String> = std::fs::read_dir(public.join("local-authorities"))
         .unwrap()
@@ -168,13 +162,7 @@ fn a_skipped_symlink_is_a_warning_that_fails_nothing() {
 
     // A build succeeds with the same warnings, and the link's target is not published.
     let public = tmp.path().join("public");
-    let build = ntg(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        public.to_str().unwrap(),
-    ]);
+    let build = build_into(Path::new(root), &public);
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
     assert!(stderr(&build).starts_with(&format!("{warnings}built ")));
     assert!(!public.join("hypotheses/linked").exists());
@@ -280,13 +268,7 @@ fn a_symlink_in_place_of_a_named_input_is_refused_and_its_target_never_read() {
         let _ = std::fs::remove_file(site.join(rel));
         std::os::unix::fs::symlink(&secret, site.join(rel)).unwrap();
         let public = tmp.path().join(format!("public-{}", rel.replace('/', "-")));
-        let o = ntg(&[
-            "build",
-            "--root",
-            site.to_str().unwrap(),
-            "--output",
-            public.to_str().unwrap(),
-        ]);
+        let o = build_into(&site, &public);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{rel}: {err}");
         assert!(

@@ -34,6 +34,17 @@ pub fn ntg(args: &[&str]) -> Output {
         .expect("ntg runs")
 }
 
+/// Runs `ntg build` on the site at `site` into `out` and returns its output.
+pub fn build_into(site: &Path, out: &Path) -> Output {
+    ntg(&[
+        "build",
+        "--root",
+        site.to_str().expect("a UTF-8 path"),
+        "--output",
+        out.to_str().expect("a UTF-8 path"),
+    ])
+}
+
 /// A copy of the valid fixture in `dir`, with `files` (path, text) written over it.
 pub fn site_in(dir: &Path, files: &[(&str, &str)]) {
     copy_tree(&fixtures().join("valid"), dir);
