@@ -25,8 +25,10 @@ impl Pos {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The input is wrong: the build fails and exits 1.
     #[default]
     Error,
+    /// Worth saying, but the build goes on and exits as it would without it.
     Warning,
 }
 
@@ -56,6 +58,7 @@ pub struct Diagnostic {
     pub path: String,
     /// `None` for problems with a whole file (unreadable, missing).
     pub pos: Option<Pos>,
+    /// Whether it fails the build.
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,

@@ -50,6 +50,7 @@ fn options() -> serde_saphyr::Options {
 pub struct Node {
     /// Where the node starts, in the file's lines (already moved past any lines before it).
     pub pos: Pos,
+    /// What the node holds.
     pub value: Value,
 }
 
