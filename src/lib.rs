@@ -35,6 +35,7 @@ pub mod sanitise;
 pub mod search;
 pub mod site;
 pub mod source;
+pub mod stamp;
 pub mod suggest;
 pub mod taxonomy;
 pub mod yaml;

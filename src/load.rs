@@ -18,8 +18,13 @@ use std::path::{Path, PathBuf};
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Overrides site.yaml's `base_url`.
     pub base_url: Option<String>,
+    /// Publishes documents marked `draft: true`.
     pub drafts: bool,
+    /// Builds from nothing, neither reading nor trusting what earlier builds kept in
+    /// `.ntg-cache/` (`--no-cache`).
+    pub no_cache: bool,
 }
 
 fn read_required(root: &Path, rel: &str) -> Result<SourceFile, Vec<Diagnostic>> {

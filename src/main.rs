@@ -44,6 +44,9 @@ enum Command {
         /// Print how long each stage of the build took.
         #[arg(long)]
         timings: bool,
+        /// Build from nothing, ignoring what earlier builds kept in .ntg-cache/.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check everything a build checks, links and anchors included, without writing.
     Check {
@@ -133,10 +136,16 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             timings,
+            no_cache,
         } => {
             let started = Instant::now();
             let out = output.unwrap_or_else(|| root.join("public"));
-            match ntg::build(&root, &out, &Options { base_url, drafts }, force) {
+            let options = Options {
+                base_url,
+                drafts,
+                no_cache,
+            };
+            match ntg::build(&root, &out, &options, force) {
                 Ok(b) => {
                     print_diagnostics(&b.warnings, Format::Human);
                     if timings {
@@ -177,8 +186,8 @@ fn main() -> ExitCode {
         Command::Check { format, drafts } => match ntg::check(
             &root,
             &Options {
-                base_url: None,
                 drafts,
+                ..Options::default()
             },
         ) {
             Ok(b) => {
