@@ -2,7 +2,7 @@
 
 use crate::csvfile::{Csv, field_column};
 use crate::diagnostic::{Diagnostic, Pos, printable};
-use crate::source::SourceFile;
+use crate::inputs::SourceFile;
 use crate::suggest::did_you_mean;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -255,7 +255,6 @@ mod tests {
 
     fn table() -> Authorities {
         let file = SourceFile {
-            abs: PathBuf::from("las.csv"),
             rel: "las.csv".into(),
             text: "code,name,region\nE08000035,Leeds,Yorkshire\nE06000048,Northumberland,North East\nE06000057,Northumberland,North East\nE06000061 / E06000062,Two / Together,East Midlands\nz,Overseas,\n".into(),
         };

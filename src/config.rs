@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, printable};
 use crate::frontmatter::Fields;
-use crate::source::SourceFile;
+use crate::inputs::{Inputs, SourceFile};
 use std::fmt;
 
 /// An absolute http(s) URL, split so a site served from a sub-path links correctly.
@@ -79,10 +79,12 @@ pub struct SiteConfig {
 }
 
 impl SiteConfig {
-    /// Reads site.yaml; `base_url_override` is `--base-url`, checked the same way.
+    /// Reads site.yaml; `base_url_override` is `--base-url`, checked the same way. A theme
+    /// it names must be a folder of `inputs`.
     pub fn parse(
         file: &SourceFile,
         base_url_override: Option<&str>,
+        inputs: &Inputs,
     ) -> Result<SiteConfig, Vec<Diagnostic>> {
         let mut f = Fields::parse(&file.rel, &file.text, 1).map_err(|d| vec![d])?;
         let title: Option<String> = f.required("title");
@@ -116,10 +118,9 @@ impl SiteConfig {
         }
         if let Some(t) = &theme {
             let pos = f.key_pos("theme");
-            let root = file.abs.parent().unwrap_or(std::path::Path::new("."));
             if !crate::names::is_slug(t) {
                 f.error(pos, format!("theme `{t}` is not a folder name"), None);
-            } else if !root.join("themes").join(t).is_dir() {
+            } else if !inputs.is_folder(&format!("themes/{t}")) {
                 f.error(
                     pos,
                     format!("theme `{t}` not found: there is no folder themes/{t}/"),

@@ -15,9 +15,9 @@ use crate::content::{Lookups, Section, read_document, read_home};
 use crate::data::ees::{Table, parse_meta};
 use crate::data::indicators::Indicators;
 use crate::diagnostic::Diagnostic;
+use crate::inputs::SourceFile;
 use crate::markdown::{Highlighter, Links};
 use crate::sanitise::RawHtml;
-use crate::source::SourceFile;
 use crate::taxonomy::Taxonomies;
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,9 +34,12 @@ pub struct Vocabularies {
 impl Vocabularies {
     /// Loads the data files of the site at `root` as a build does.
     pub fn load(root: &Path) -> Result<Vocabularies, Vec<Diagnostic>> {
-        let taxonomies = crate::load::taxonomies(root)?;
-        let authorities = crate::load::authorities(root)?;
-        let indicators = crate::data::read_indicators(root, &taxonomies)?;
+        use crate::load::{AUTHORITIES, TAXONOMIES};
+        let inputs =
+            crate::inputs::Disk { root }.named(&[TAXONOMIES, AUTHORITIES, crate::data::INDICATORS]);
+        let taxonomies = crate::load::taxonomies(&inputs)?;
+        let authorities = crate::load::authorities(&inputs)?;
+        let indicators = crate::data::read_indicators(&inputs, &taxonomies)?;
         Ok(Vocabularies {
             taxonomies,
             authorities,
@@ -45,12 +48,11 @@ impl Vocabularies {
     }
 }
 
-/// Bytes to text as `SourceFile::read` takes them: input that is not UTF-8 stops there, so it
+/// Bytes to text as `SourceFile::decode` takes them: input that is not UTF-8 stops there, so it
 /// has nothing further to exercise.
 fn source(rel: &str, bytes: &[u8]) -> Option<SourceFile> {
     let text = std::str::from_utf8(bytes).ok()?;
     Some(SourceFile {
-        abs: Path::new("/nonexistent-ntg-fuzz-site").join(rel),
         rel: rel.to_string(),
         text: text.to_string(),
     })
@@ -91,7 +93,7 @@ pub fn site_config(bytes: &[u8]) -> Vec<Diagnostic> {
     let Some(file) = source("site.yaml", bytes) else {
         return Vec::new();
     };
-    match SiteConfig::parse(&file, None) {
+    match SiteConfig::parse(&file, None, &crate::inputs::Inputs::default()) {
         Ok(_) => Vec::new(),
         Err(d) => {
             assert_positions(&d, &[("site.yaml", &file.text)]);

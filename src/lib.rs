@@ -21,6 +21,7 @@ pub mod frontmatter;
 pub mod fuzzing;
 pub mod hash;
 pub mod html_tokens;
+pub mod inputs;
 pub mod linkcheck;
 pub mod load;
 pub mod markdown;
@@ -44,6 +45,7 @@ pub use diagnostic::Diagnostic;
 pub use load::Options;
 
 use content::Section;
+use inputs::Source;
 use markdown::{Highlighter, Links, Rendered};
 use output::Sink;
 use rayon::prelude::*;
@@ -108,20 +110,27 @@ fn generate(
     index: bool,
 ) -> Result<(Built, Option<search::Staged>), Vec<Diagnostic>> {
     let mut clock = Stopwatch::start();
+    let inputs = inputs::Disk { root }.snapshot();
+    clock.lap("read the site's files");
     let load::Loaded {
         site,
-        errors,
+        mut errors,
         failed,
         data_time,
-    } = load::load(root, options).map_err(diagnostic::sorted)?;
-    clock.lap("load and resolve (documents and data together)");
+    } = load::load(&inputs, options).map_err(|mut d| {
+        d.extend(inputs.problems.iter().cloned());
+        diagnostic::sorted(d)
+    })?;
+    errors.extend(inputs.problems.iter().cloned());
+    clock.lap("resolve (documents and data together)");
     clock
         .laps
         .push(("  of which gap tables and series", data_time));
     let mut diags = errors;
     let facts = facts::join(&site);
     clock.lap("join");
-    let theme = render::Theme::load(root, site.config.theme.as_deref())?;
+    let theme = render::Theme::load(&inputs, site.config.theme.as_deref())?;
+    diags.extend(theme.warnings.iter().cloned());
     let jobs = render::jobs(&site, &facts);
     let urls: Vec<String> = jobs.iter().map(|j| j.url(&site)).collect();
 

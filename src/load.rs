@@ -8,12 +8,11 @@ use crate::content::{
     unpublished_refs,
 };
 use crate::data::{self, indicators::Indicators};
-use crate::diagnostic::{Diagnostic, display_path};
+use crate::diagnostic::Diagnostic;
+use crate::inputs::{Inputs, SETTINGS, SourceFile};
 use crate::site::{Reference, Site};
-use crate::source::SourceFile;
 use crate::taxonomy::Taxonomies;
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]
@@ -27,22 +26,24 @@ pub struct Options {
     pub no_cache: bool,
 }
 
-fn read_required(root: &Path, rel: &str) -> Result<SourceFile, Vec<Diagnostic>> {
-    let abs = root.join(rel);
-    if !abs.is_file() {
-        return Err(vec![Diagnostic::new(rel, None, "file is missing")]);
-    }
-    SourceFile::read(root, &abs).map_err(|d| vec![d])
+/// The list of local authorities, as the site's data gives it (`ntg search` needs it alone).
+pub const AUTHORITIES: &str = "data/local-authorities.csv";
+
+/// The vocabularies (`ntg new` needs them alone).
+pub const TAXONOMIES: &str = "data/taxonomies.yaml";
+
+fn read_required(inputs: &Inputs, rel: &str) -> Result<SourceFile, Vec<Diagnostic>> {
+    inputs.required(rel).map_err(|d| vec![d])
 }
 
-/// Reads data/local-authorities.csv alone (for `ntg search`).
-pub fn authorities(root: &Path) -> Result<Authorities, Vec<Diagnostic>> {
-    read_required(root, "data/local-authorities.csv").and_then(|f| Authorities::parse(&f))
+/// Reads the list of local authorities.
+pub fn authorities(inputs: &Inputs) -> Result<Authorities, Vec<Diagnostic>> {
+    read_required(inputs, AUTHORITIES).and_then(|f| Authorities::parse(&f))
 }
 
-/// Reads data/taxonomies.yaml alone (for `ntg new`).
-pub fn taxonomies(root: &Path) -> Result<Taxonomies, Vec<Diagnostic>> {
-    read_required(root, "data/taxonomies.yaml").and_then(|f| Taxonomies::parse(&f))
+/// Reads the vocabularies.
+pub fn taxonomies(inputs: &Inputs) -> Result<Taxonomies, Vec<Diagnostic>> {
+    read_required(inputs, TAXONOMIES).and_then(|f| Taxonomies::parse(&f))
 }
 
 /// A document that could not be read, with the slug and URL it would most likely have had,
@@ -65,16 +66,16 @@ pub struct Loaded {
     pub data_time: std::time::Duration,
 }
 
-/// Loads and resolves the site at `root`. Only problems that leave nothing to check the
-/// documents against (a broken site.yaml or data file) are `Err`, and even then every
-/// document is read so that all its errors are reported together.
-pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
-    let config = read_required(root, "site.yaml")
-        .and_then(|f| SiteConfig::parse(&f, options.base_url.as_deref()));
-    let taxonomies = taxonomies(root);
-    let authorities = authorities(root);
+/// Resolves the site in `inputs`, reading nothing else. Only problems that leave nothing to
+/// check the documents against (a broken site.yaml or data file) are `Err`, and even then
+/// every document is read so that all its errors are reported together.
+pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
+    let config = read_required(inputs, SETTINGS)
+        .and_then(|f| SiteConfig::parse(&f, options.base_url.as_deref(), inputs));
+    let taxonomies = taxonomies(inputs);
+    let authorities = authorities(inputs);
     let indicators = match &taxonomies {
-        Ok(t) => data::read_indicators(root, t),
+        Ok(t) => data::read_indicators(inputs, t),
         Err(_) => Ok(Indicators::default()),
     };
     let (taxonomies, authorities, indicators) = match (taxonomies, authorities, indicators) {
@@ -93,23 +94,21 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
         authorities: &authorities,
         indicators: &indicators,
     };
-    let (files, mut errors) = content_files(root);
+    let (files, mut errors) = content_files(inputs);
     let read_all = || -> Vec<Result<Read, (Failed, Vec<Diagnostic>)>> {
         files
             .par_iter()
-            .map(|(abs, section)| {
+            .map(|(rel, bytes, section)| {
                 let failed = |d: Vec<Diagnostic>| {
-                    let slug = abs
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
+                    let name = rel.rsplit('/').next().unwrap_or(rel);
+                    let slug = name.strip_suffix(".md").unwrap_or(name).to_string();
                     let url = match (section, DocSlug::parse(&slug)) {
                         (Some(s), Some(slug)) => s.doc_url(&slug),
                         _ => String::new(),
                     };
                     (
                         Failed {
-                            path: display_path(root, abs),
+                            path: rel.to_string(),
                             section: *section,
                             slug,
                             url,
@@ -117,7 +116,7 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
                         d,
                     )
                 };
-                let file = SourceFile::read(root, abs).map_err(|d| failed(vec![d]))?;
+                let file = SourceFile::decode(rel, bytes).map_err(|d| failed(vec![d]))?;
                 match section {
                     Some(s) => read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d))),
                     None => read_home(file).map(Read::Home),
@@ -129,7 +128,7 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     // The tables are the biggest files; they are read while the documents are.
     let (results, ((data, data_errors), data_time)) = rayon::join(read_all, || {
         let started = std::time::Instant::now();
-        let loaded = data::load(root, &indicators, &authorities);
+        let loaded = data::load(inputs, &indicators, &authorities);
         (loaded, started.elapsed())
     });
     errors.extend(data_errors);
@@ -155,7 +154,6 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
         }
     };
     let reference = Reference {
-        root: root.to_path_buf(),
         config,
         taxonomies,
         authorities,
@@ -177,36 +175,33 @@ enum Read {
     Home(Home),
 }
 
-/// Every markdown file under content/ with its section, sorted by path so that every
+/// Every markdown file under content/ with its section, in path order, so that every
 /// later stage sees documents in one order whatever the file system returns.
-fn content_files(root: &Path) -> (Vec<(PathBuf, Option<Section>)>, Vec<Diagnostic>) {
-    let content = root.join("content");
+type ContentFile<'a> = (&'a str, &'a [u8], Option<Section>);
+
+fn content_files(inputs: &Inputs) -> (Vec<ContentFile<'_>>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    let (found, mut diags) = crate::source::walk(root, &content);
-    for path in &found {
-        if path.extension().is_none_or(|e| e != "md") {
+    let mut diags = inputs.links_under("content");
+    for (rel, bytes) in inputs.files_under("content") {
+        if !rel.ends_with(".md") {
             continue;
         }
-        let rel = path.strip_prefix(&content).unwrap_or(path);
-        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let below = &rel["content/".len()..];
+        let mut parts = below.split('/');
         let first = parts.next().unwrap_or_default();
         let nested = parts.next().is_some();
         let section = Section::ALL.into_iter().find(|s| s.dir() == first);
+        let name = below.rsplit('/').next().unwrap_or(below);
         match (section, nested) {
-            (Some(s), true) if rel.file_name().is_some_and(|n| n != "_index.md") => {
-                files.push((path.to_path_buf(), Some(s)))
-            }
-            (None, false) if first == "_index.md" => files.push((path.to_path_buf(), None)),
+            (Some(s), true) if name != "_index.md" => files.push((rel, bytes, Some(s))),
+            (None, false) if first == "_index.md" => files.push((rel, bytes, None)),
             _ => diags.push(
-                Diagnostic::new(
-                    display_path(root, path),
-                    None,
-                    "file is not in a content section",
-                )
-                .with_help(Some(format!(
-                    "put documents in content/{{{}}}/; only content/_index.md stands alone",
-                    Section::ALL.map(Section::dir).join(",")
-                ))),
+                Diagnostic::new(rel, None, "file is not in a content section").with_help(Some(
+                    format!(
+                        "put documents in content/{{{}}}/; only content/_index.md stands alone",
+                        Section::ALL.map(Section::dir).join(",")
+                    ),
+                )),
             ),
         }
     }

@@ -265,7 +265,8 @@ fn main() -> ExitCode {
                 NewKind::Hypothesis => Section::Hypotheses,
                 NewKind::Evidence => Section::Evidence,
             };
-            let tax = match ntg::load::taxonomies(&root) {
+            let inputs = ntg::inputs::Disk { root: &root }.named(&[ntg::load::TAXONOMIES]);
+            let tax = match ntg::load::taxonomies(&inputs) {
                 Ok(t) => t,
                 Err(diags) => {
                     print_diagnostics(&diags, Format::Human);

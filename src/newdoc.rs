@@ -116,11 +116,11 @@ pub fn today() -> String {
 mod tests {
     use super::*;
     use crate::frontmatter::Fields;
-    use crate::source::{SourceFile, split_front_matter};
+    use crate::inputs::SourceFile;
+    use crate::source::split_front_matter;
 
     fn file(rel: &str, text: String) -> SourceFile {
         SourceFile {
-            abs: rel.into(),
             rel: rel.into(),
             text,
         }

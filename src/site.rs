@@ -6,7 +6,6 @@ use crate::config::SiteConfig;
 use crate::content::{Document, EvidenceStatus, Home, Kind};
 use crate::data::DataSet;
 use crate::taxonomy::Taxonomies;
-use std::path::PathBuf;
 
 /// A document left out of this build.
 #[derive(Debug)]
@@ -23,7 +22,6 @@ pub type DocId = usize;
 
 #[derive(Debug)]
 pub struct Site {
-    pub root: PathBuf,
     pub config: SiteConfig,
     pub taxonomies: Taxonomies,
     pub authorities: Authorities,
@@ -39,7 +37,6 @@ pub struct Site {
 
 /// Everything a site is made of besides its documents: what they are checked against.
 pub struct Reference {
-    pub root: PathBuf,
     pub config: SiteConfig,
     pub taxonomies: Taxonomies,
     pub authorities: Authorities,
@@ -51,7 +48,6 @@ impl Site {
     /// The site that publishes those of `all` that this build includes.
     pub fn new(reference: Reference, all: Vec<Document>, drafts: bool) -> Site {
         let Reference {
-            root,
             config,
             taxonomies,
             authorities,
@@ -73,7 +69,6 @@ impl Site {
             }
         }
         Site {
-            root,
             config,
             taxonomies,
             authorities,

@@ -2,7 +2,7 @@
 //! evidence levels. A slug of one vocabulary is a different type from a slug of another.
 
 use crate::diagnostic::Diagnostic;
-use crate::source::SourceFile;
+use crate::inputs::SourceFile;
 use crate::suggest::did_you_mean;
 use crate::yaml::spanned_pos;
 use serde::{Deserialize, Serialize, Serializer};

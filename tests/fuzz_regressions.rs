@@ -132,8 +132,9 @@ fn markdown_trusted() {
 
 #[test]
 fn ees_csv() {
+    let inputs = ntg::inputs::Disk { root: repo() }.named(&[ntg::load::AUTHORITIES]);
     let authorities =
-        ntg::load::authorities(repo()).expect("the repository's local authorities load");
+        ntg::load::authorities(&inputs).expect("the repository's local authorities load");
     replay("ees_csv", |bytes| {
         fuzzing::ees_csv(bytes, &authorities);
     });

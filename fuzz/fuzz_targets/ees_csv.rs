@@ -9,8 +9,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 static AUTHORITIES: LazyLock<Authorities> = LazyLock::new(|| {
-    ntg::load::authorities(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
-        .expect("the repository's local authorities load")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let inputs = ntg::inputs::Disk { root: &root }.named(&[ntg::load::AUTHORITIES]);
+    ntg::load::authorities(&inputs).expect("the repository's local authorities load")
 });
 
 fuzz_target!(|data: &[u8]| {

@@ -9,10 +9,10 @@ use crate::authorities::{Authorities, LaCode, LookupError};
 use crate::data::indicators::{IndicatorId, Indicators};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::frontmatter::Fields;
-use crate::source::{SourceFile, split_front_matter};
+use crate::inputs::SourceFile;
+use crate::source::split_front_matter;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};
-use std::path::Path;
 
 /// What references in front matter are checked against.
 pub struct Lookups<'a> {
@@ -31,7 +31,7 @@ pub fn read_document(
 ) -> Result<Document, Vec<Diagnostic>> {
     let split = split_front_matter(&file).map_err(|d| vec![d])?;
     let mut f = Fields::parse(&file.rel, split.yaml, split.yaml_line).map_err(|d| vec![d])?;
-    let common = read_common(&mut f, &file.abs, section, lookups.taxonomies);
+    let common = read_common(&mut f, file.stem(), section, lookups.taxonomies);
     let date = common.as_ref().and_then(|c| c.date);
     let kind = match section {
         Section::CaseStudies => read_case_study(&mut f, date, lookups).map(Kind::CaseStudy),
@@ -81,7 +81,7 @@ pub fn read_home(file: SourceFile) -> Result<Home, Vec<Diagnostic>> {
     })
 }
 
-fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -> Option<Common> {
+fn read_common(f: &mut Fields, stem: &str, section: Section, tax: &Taxonomies) -> Option<Common> {
     let listed = section != Section::Pages;
     let title: Option<String> = f.required("title");
     let summary: Option<String> = if listed {
@@ -106,7 +106,7 @@ fn read_common(f: &mut Fields, abs: &Path, section: Section, tax: &Taxonomies) -
     } else {
         f.optional("date")
     };
-    let (slug, slug_pos) = read_slug(f, abs);
+    let (slug, slug_pos) = read_slug(f, stem);
     let draft = f.optional("draft").unwrap_or(false);
     let themes = read_terms(f, &tax.themes, listed);
     let groups = read_terms(f, &tax.groups, listed);
@@ -136,7 +136,7 @@ fn suggest_slug(s: &str, fix: &str) -> String {
 }
 
 /// The slug, and where it is written: the `slug` key, or the file name (line 1).
-fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
+fn read_slug(f: &mut Fields, stem: &str) -> (Option<DocSlug>, Pos) {
     let too_long =
         |n: usize| format!("is {n} bytes long, more than the {MAX_SLUG_BYTES} a slug may have");
     if let Some(s) = f.optional::<String>("slug") {
@@ -157,11 +157,7 @@ fn read_slug(f: &mut Fields, abs: &Path) -> (Option<DocSlug>, Pos) {
         }
         return (parsed.ok(), pos);
     }
-    let stem = abs
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parsed = DocSlug::check(&stem);
+    let parsed = DocSlug::check(stem);
     match parsed {
         Ok(_) => {}
         Err(SlugError::Characters) => f.error(

@@ -702,8 +702,7 @@ mod tests {
     const HEADER: &str = "time_period,time_identifier,geographic_level,country_code,region_code,new_la_code,la_name,pupil_group,value\n";
 
     fn parse(rows: &str) -> Result<Table, Vec<Diagnostic>> {
-        let las = Authorities::parse(&crate::source::SourceFile {
-            abs: "las.csv".into(),
+        let las = Authorities::parse(&crate::inputs::SourceFile {
             rel: "las.csv".into(),
             text: "code,name,region\nE08000035,Leeds,Yorkshire and The Humber\n".into(),
         })

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, Pos, printable};
 use crate::frontmatter::Fields;
-use crate::source::SourceFile;
+use crate::inputs::SourceFile;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{GroupSlug, Kind as TaxonomyKind, OutcomeSlug, Taxonomies, Vocabulary};
 use crate::yaml::Value;

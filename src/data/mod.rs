@@ -9,8 +9,8 @@ pub mod indicators;
 pub mod neighbours;
 
 use crate::authorities::Authorities;
-use crate::diagnostic::{Diagnostic, display_path};
-use crate::source::SourceFile;
+use crate::diagnostic::Diagnostic;
+use crate::inputs::{Inputs, SourceFile};
 use crate::suggest::did_you_mean;
 use crate::taxonomy::Taxonomies;
 use ees::Table;
@@ -19,7 +19,6 @@ use indicators::{Indicator, Indicators, Spanned};
 use neighbours::Neighbours;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::Path;
 
 /// Decimal places shown when a meta file does not give them.
 const DEFAULT_DECIMALS: u8 = 1;
@@ -40,51 +39,47 @@ impl DataSet {
     }
 }
 
+/// Which rows and columns of which gap tables measure which group and outcome.
+pub const INDICATORS: &str = "data/indicators.yaml";
+
 /// Reads data/indicators.yaml, if there is one, and checks it against the vocabularies.
 pub fn read_indicators(
-    root: &Path,
+    inputs: &Inputs,
     taxonomies: &Taxonomies,
 ) -> Result<Indicators, Vec<Diagnostic>> {
-    let abs = root.join("data/indicators.yaml");
-    if !abs.is_file() {
-        return Ok(Indicators::default());
+    match inputs.optional(INDICATORS) {
+        None => Ok(Indicators::default()),
+        Some(file) => Indicators::parse(&file.map_err(|d| vec![d])?, taxonomies),
     }
-    let file = SourceFile::read(root, &abs).map_err(|d| vec![d])?;
-    Indicators::parse(&file, taxonomies)
 }
 
 /// Reads every gap file and the neighbours file, checks each indicator's rows, and computes
 /// the gap series. Every problem in every file is returned beside what could be read, so
 /// documents are still checked against the indicators.
 pub fn load(
-    root: &Path,
+    inputs: &Inputs,
     indicators: &Indicators,
     authorities: &Authorities,
 ) -> (Loaded, Vec<Diagnostic>) {
-    let data = root.join("data");
-    let gaps_dir = data.join("gaps");
-    let (mut files, mut diags) = if gaps_dir.is_dir() {
-        crate::source::walk(root, &gaps_dir)
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    files.retain(|f| {
-        let name = f.file_name().unwrap_or_default().to_string_lossy();
-        name.ends_with(".csv") && !name.ends_with(".meta.csv")
-    });
+    const GAPS: &str = "data/gaps";
+    let mut diags = inputs.links_under(GAPS);
+    let files: Vec<(&str, &[u8])> = inputs
+        .files_under(GAPS)
+        .filter(|(rel, _)| rel.ends_with(".csv") && !rel.ends_with(".meta.csv"))
+        .collect();
     // The name indicators.yaml gives a file by: its path below data/.
-    let key = |abs: &Path| display_path(&data, abs);
+    let key = |rel: &str| rel.strip_prefix("data/").unwrap_or(rel).to_string();
     let tables: Vec<(String, Result<Table, Vec<Diagnostic>>)> = files
         .par_iter()
-        .map(|abs| {
-            let name = key(abs);
+        .map(|&(rel, bytes)| {
+            let name = key(rel);
             let columns: Vec<&str> = indicators
                 .list
                 .iter()
                 .filter(|i| i.file.value == name)
                 .map(|i| i.column.value.as_str())
                 .collect();
-            let table = read_table(root, abs, &columns, authorities);
+            let table = read_table(inputs, rel, bytes, &columns, authorities);
             (name, table)
         })
         .collect();
@@ -138,7 +133,7 @@ pub fn load(
             }
         }
     }
-    let neighbours = read_neighbours(root, authorities);
+    let neighbours = read_neighbours(inputs, authorities);
     let neighbours = match neighbours {
         Ok(n) => n,
         Err(d) => {
@@ -172,29 +167,32 @@ impl Loaded {
 }
 
 fn read_table(
-    root: &Path,
-    abs: &Path,
+    inputs: &Inputs,
+    rel: &str,
+    bytes: &[u8],
     columns: &[&str],
     authorities: &Authorities,
 ) -> Result<Table, Vec<Diagnostic>> {
-    let file = SourceFile::read(root, abs).map_err(|d| vec![d])?;
-    let meta_path = abs.with_extension("meta.csv");
-    let meta = if meta_path.is_file() {
-        let m = SourceFile::read(root, &meta_path).map_err(|d| vec![d])?;
-        ees::parse_meta(&m.rel, &m.text)?
-    } else {
-        HashMap::new()
+    let file = SourceFile::decode(rel, bytes).map_err(|d| vec![d])?;
+    let meta_rel = format!("{}.meta.csv", rel.strip_suffix(".csv").unwrap_or(rel));
+    let meta = match inputs.optional(&meta_rel) {
+        Some(m) => {
+            let m = m.map_err(|d| vec![d])?;
+            ees::parse_meta(&m.rel, &m.text)?
+        }
+        None => HashMap::new(),
     };
     Table::parse(&file.rel, &file.text, meta, columns, authorities)
 }
 
-fn read_neighbours(root: &Path, authorities: &Authorities) -> Result<Neighbours, Vec<Diagnostic>> {
-    let abs = root.join("data/statistical-neighbours.csv");
-    if !abs.is_file() {
-        return Ok(Neighbours::default());
+fn read_neighbours(
+    inputs: &Inputs,
+    authorities: &Authorities,
+) -> Result<Neighbours, Vec<Diagnostic>> {
+    match inputs.optional("data/statistical-neighbours.csv") {
+        None => Ok(Neighbours::default()),
+        Some(file) => Neighbours::parse(&file.map_err(|d| vec![d])?, authorities),
     }
-    let file = SourceFile::read(root, &abs).map_err(|d| vec![d])?;
-    Neighbours::parse(&file, authorities)
 }
 
 /// Checks that the columns and filter values an indicator names are in its table, and

@@ -4,7 +4,7 @@
 use crate::authorities::{Authorities, LaCode};
 use crate::csvfile::Csv;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::source::SourceFile;
+use crate::inputs::SourceFile;
 use crate::suggest::did_you_mean;
 use std::collections::BTreeMap;
 

@@ -2,10 +2,9 @@
 //! theme folder named in site.yaml, then the site's own `templates/` and `static/`, each
 //! layer overriding files of the same name in the one before.
 
-use crate::diagnostic::{Diagnostic, display_path};
+use crate::diagnostic::Diagnostic;
+use crate::inputs::{Inputs, SourceFile};
 use std::collections::BTreeMap;
-use std::path::Path;
-use walkdir::WalkDir;
 
 macro_rules! embedded {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -31,18 +30,23 @@ pub struct Template {
     pub origin: String,
 }
 
+/// The templates and static files a build renders with, layered.
 pub struct Theme {
     pub templates: Vec<Template>,
     /// Output path (`css/ntg.css`) to bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Links in place of theme files, skipped.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Theme {
-    /// Layers the built-in theme, the named theme (if any) and the site's own files.
-    pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
+    /// Layers the built-in theme, the named theme (if any) and the site's own files, as
+    /// `inputs` holds them.
+    pub fn load(inputs: &Inputs, theme: Option<&str>) -> Result<Theme, Vec<Diagnostic>> {
         let mut templates: BTreeMap<String, Template> = BTreeMap::new();
         let mut static_files = BTreeMap::new();
         let mut diags = Vec::new();
+        let mut warnings = Vec::new();
         for (name, bytes) in BUILTIN_TEMPLATES {
             let source = String::from_utf8(bytes.to_vec()).expect("built-in templates are UTF-8");
             templates.insert(
@@ -57,42 +61,33 @@ impl Theme {
         for (name, bytes) in BUILTIN_STATIC {
             static_files.insert(name.to_string(), bytes.to_vec());
         }
-        let mut layers = Vec::new();
         // site.yaml's reader has checked that the theme's folder exists.
-        layers.extend(theme.map(|t| root.join("themes").join(t)));
-        layers.push(root.to_path_buf());
+        let mut layers: Vec<String> = theme.map(|t| format!("themes/{t}/")).into_iter().collect();
+        layers.push(String::new());
         for layer in layers {
-            for (rel, abs) in files_under(root, &layer.join("templates"), &mut diags) {
-                match std::fs::read_to_string(&abs) {
-                    Ok(source) => {
+            let templates_dir = format!("{layer}templates");
+            for (rel, bytes) in inputs.files_under(&templates_dir) {
+                let name = rel[templates_dir.len() + 1..].to_string();
+                match SourceFile::decode(rel, bytes) {
+                    Ok(file) => {
                         templates.insert(
-                            rel.clone(),
+                            name.clone(),
                             Template {
-                                name: rel,
-                                source,
-                                origin: display_path(root, &abs),
+                                name,
+                                source: file.text,
+                                origin: file.rel,
                             },
                         );
                     }
-                    Err(e) => diags.push(Diagnostic::new(
-                        display_path(root, &abs),
-                        None,
-                        format!("cannot read template: {e}"),
-                    )),
+                    Err(d) => diags.push(d),
                 }
             }
-            for (rel, abs) in files_under(root, &layer.join("static"), &mut diags) {
-                match std::fs::read(&abs) {
-                    Ok(bytes) => {
-                        static_files.insert(rel, bytes);
-                    }
-                    Err(e) => diags.push(Diagnostic::new(
-                        display_path(root, &abs),
-                        None,
-                        format!("cannot read: {e}"),
-                    )),
-                }
+            let static_dir = format!("{layer}static");
+            for (rel, bytes) in inputs.files_under(&static_dir) {
+                static_files.insert(rel[static_dir.len() + 1..].to_string(), bytes.to_vec());
             }
+            warnings.extend(inputs.links_under(&templates_dir));
+            warnings.extend(inputs.links_under(&static_dir));
         }
         if !diags.is_empty() {
             return Err(diags);
@@ -100,34 +95,7 @@ impl Theme {
         Ok(Theme {
             templates: templates.into_values().collect(),
             static_files,
+            warnings,
         })
     }
-}
-
-/// Files below `dir` as (`a/b.css`, absolute path), sorted; none if `dir` does not exist.
-/// A folder that cannot be read is an error, not a silently missing file.
-fn files_under(
-    root: &Path,
-    dir: &Path,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<(String, std::path::PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                files.push((display_path(dir, e.path()), e.path().to_path_buf()))
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| display_path(root, dir), |p| display_path(root, p));
-                diags.push(Diagnostic::new(path, None, format!("cannot read: {e}")));
-            }
-        }
-    }
-    files
 }

@@ -315,8 +315,10 @@ pub fn cli(
                 .join("\n"),
         )
     };
-    let tax = crate::load::taxonomies(root).map_err(site_error)?;
-    let las = crate::load::authorities(root).map_err(site_error)?;
+    use crate::load::{AUTHORITIES, TAXONOMIES};
+    let inputs = crate::inputs::Disk { root }.named(&[TAXONOMIES, AUTHORITIES]);
+    let tax = crate::load::taxonomies(&inputs).map_err(site_error)?;
+    let las = crate::load::authorities(&inputs).map_err(site_error)?;
     for (f, chosen) in Facet::ALL.iter().zip(filters) {
         let values = f.values_of(&tax, &las);
         for v in chosen {
