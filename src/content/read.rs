@@ -163,8 +163,8 @@ fn read_slug(f: &mut Fields, stem: &str) -> (Option<DocSlug>, Pos) {
         Err(SlugError::Characters) => f.error(
             Pos::START,
             format!("file name `{stem}` is not a valid slug (a-z, 0-9 and single hyphens)"),
-            Some(match doc_slug(&stem) {
-                slug if slug.is_empty() => suggest_slug(&stem, "rename the file"),
+            Some(match doc_slug(stem) {
+                slug if slug.is_empty() => suggest_slug(stem, "rename the file"),
                 slug => format!("rename the file to `{slug}.md` or set `slug: {slug}`"),
             }),
         ),
