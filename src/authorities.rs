@@ -251,7 +251,6 @@ impl Authorities {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn table() -> Authorities {
         let file = SourceFile {
