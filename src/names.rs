@@ -1,6 +1,12 @@
 //! The ground floor's rules for names: what a slug is, and how words become one. Content,
 //! vocabularies, indicators, the site's settings, headings and search facets all name things
-//! this way, so the rule lives below all of them rather than in any one.
+//! this way, so the rule lives below all of them rather than in any one. Below it, the other
+//! names every stage shares: dates, GSS codes and indicator ids. The ground floor imports
+//! nothing of ours.
+
+pub mod date;
+pub mod gss;
+pub mod indicator;
 
 /// `a-z0-9-`, not empty, no leading, trailing or doubled `-`.
 pub fn is_slug(s: &str) -> bool {

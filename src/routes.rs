@@ -3,8 +3,8 @@
 
 use crate::authorities::LaCode;
 use crate::content::Section;
-use crate::data::indicators::IndicatorId;
 use crate::diagnostic::Diagnostic;
+use crate::names::indicator::IndicatorId;
 use crate::outpath::OutputPath;
 use crate::taxonomy::{Kind, TermSlug};
 

@@ -1,15 +1,14 @@
 //! Documents: their kinds, the typed front matter of each, and reading them from disk.
 
-mod date;
 mod read;
 mod refs;
 
-pub use date::{Date, MONTHS};
 pub use read::{Lookups, read_document, read_home};
 pub use refs::{cross_check, unpublished_refs};
 
 use crate::authorities::LaCode;
 use crate::diagnostic::Pos;
+use crate::names::date::Date;
 use crate::names::{is_slug, slugify};
 use crate::taxonomy::{GroupSlug, Level, OutcomeSlug, ThemeSlug};
 use serde::Serialize;
@@ -234,7 +233,7 @@ pub struct CaseStudy {
     pub evidence_level: Level,
     pub supports: Vec<Located<DocSlug>>,
     pub challenges: Vec<Located<DocSlug>>,
-    pub indicators: Vec<crate::data::indicators::IndicatorId>,
+    pub indicators: Vec<crate::names::indicator::IndicatorId>,
     pub age_range: Option<String>,
     pub organisation: Option<String>,
 }

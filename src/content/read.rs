@@ -2,14 +2,16 @@
 //! reference to a vocabulary, evidence level or local authority checked where it is written.
 
 use super::{
-    CaseStudy, Common, Date, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
+    CaseStudy, Common, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
     HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, doc_slug,
 };
 use crate::authorities::{Authorities, LaCode, LookupError};
-use crate::data::indicators::{IndicatorId, Indicators};
+use crate::data::indicators::Indicators;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::frontmatter::Fields;
 use crate::inputs::SourceFile;
+use crate::names::date::Date;
+use crate::names::indicator::IndicatorId;
 use crate::source::split_front_matter;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};

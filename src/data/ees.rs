@@ -2,9 +2,10 @@
 //! period, place and combination of filters, with indicator columns holding numbers or DfE's
 //! symbols for missing values. Every malformed row is reported at its line and column.
 
-use crate::authorities::{Authorities, CodeForm, GssCode, LaCode, gss_help};
+use crate::authorities::{Authorities, LaCode};
 use crate::csvfile::{Csv, field_column};
 use crate::diagnostic::{Diagnostic, Pos, printable};
+use crate::names::gss::{CodeForm, GssCode, gss_help};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -169,7 +170,7 @@ fn period_shape(identifier: &str) -> Option<PeriodShape> {
     {
         Some(PeriodShape::TwoYears)
     } else if YEAR.contains(&identifier)
-        || crate::content::MONTHS.contains(&identifier)
+        || crate::names::date::MONTHS.contains(&identifier)
         || quarter("Calendar year")
         || week
     {

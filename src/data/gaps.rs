@@ -4,8 +4,9 @@
 
 use super::ees::{GeoLevel, PlaceKey, Table, TimePeriod, Value};
 use super::indicators::Indicator;
-use crate::authorities::{GssCode, LaCode};
+use crate::authorities::LaCode;
 use crate::diagnostic::{Bounded, Diagnostic, Pos};
+use crate::names::gss::GssCode;
 use std::collections::BTreeMap;
 
 /// One year of one place.

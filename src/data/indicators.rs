@@ -5,29 +5,12 @@
 use crate::diagnostic::{Diagnostic, Pos, printable};
 use crate::frontmatter::Fields;
 use crate::inputs::SourceFile;
+use crate::names::indicator::IndicatorId;
 use crate::suggest::did_you_mean;
 use crate::taxonomy::{GroupSlug, Kind as TaxonomyKind, OutcomeSlug, Taxonomies, Vocabulary};
 use crate::yaml::Value;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
-
-/// The id of an indicator defined in indicators.yaml.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct IndicatorId(String);
-
-impl IndicatorId {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for IndicatorId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// A value from the YAML with where it was written, for checks made against a table.
 #[derive(Debug, Clone)]
@@ -140,7 +123,8 @@ impl Indicators {
             let Some(entry) = entry.filter(|_| !failed) else {
                 continue;
             };
-            out.by_id.insert(entry.id.0.clone(), out.list.len());
+            out.by_id
+                .insert(entry.id.as_str().to_string(), out.list.len());
             out.list.push(entry);
         }
         if diags.is_empty() {
@@ -172,8 +156,8 @@ struct RawFilter {
 fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     let id: Option<String> = f.required("id");
     let id = id.and_then(|id| {
-        if crate::names::is_slug(&id) {
-            Some(IndicatorId(id))
+        if let Some(id) = IndicatorId::parse(&id) {
+            Some(id)
         } else {
             let p = f.value_pos("id", &id);
             f.error(
