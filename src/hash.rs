@@ -38,6 +38,16 @@ impl ContentHash {
     pub fn of(bytes: &[u8]) -> ContentHash {
         ContentHash(xxhash_rust::xxh3::xxh3_128(bytes))
     }
+
+    /// The hash as 16 bytes, little-endian: its form in binary files.
+    pub fn to_bytes(self) -> [u8; 16] {
+        self.0.to_le_bytes()
+    }
+
+    /// The hash that [`ContentHash::to_bytes`] gave as `bytes`.
+    pub fn from_bytes(bytes: [u8; 16]) -> ContentHash {
+        ContentHash(u128::from_le_bytes(bytes))
+    }
 }
 
 impl fmt::Display for ContentHash {
@@ -76,7 +86,7 @@ impl Serialize for ContentHash {
         if s.is_human_readable() {
             s.collect_str(self)
         } else {
-            self.0.to_le_bytes().serialize(s)
+            self.to_bytes().serialize(s)
         }
     }
 }
@@ -87,7 +97,7 @@ impl<'de> Deserialize<'de> for ContentHash {
             let text = String::deserialize(d)?;
             text.parse().map_err(de::Error::custom)
         } else {
-            <[u8; 16]>::deserialize(d).map(|b| ContentHash(u128::from_le_bytes(b)))
+            <[u8; 16]>::deserialize(d).map(ContentHash::from_bytes)
         }
     }
 }
@@ -158,8 +168,15 @@ mod tests {
         assert_eq!(hex.len(), 32);
         assert_eq!(hex.parse::<ContentHash>(), Ok(h));
         assert_eq!(serde_json::to_string(&h).unwrap(), format!("\"{hex}\""));
-        assert_eq!(serde_json::from_str::<ContentHash>(&format!("\"{hex}\"")).unwrap(), h);
-        for bad in [&hex.to_uppercase(), &hex[1..], "+0000000000000000000000000000000"] {
+        assert_eq!(
+            serde_json::from_str::<ContentHash>(&format!("\"{hex}\"")).unwrap(),
+            h
+        );
+        for bad in [
+            &hex.to_uppercase(),
+            &hex[1..],
+            "+0000000000000000000000000000000",
+        ] {
             assert_eq!(bad.parse::<ContentHash>(), Err(NotAHash), "{bad}");
         }
     }
