@@ -9,6 +9,7 @@
 //! staging folder and the output are exchanged (`Staging::swap_in`); the old tree and what
 //! killed builds left behind are removed (`leftovers`), all under one `Lock` per site.
 
+pub mod cache;
 mod hooks;
 pub mod leftovers;
 mod lock;
