@@ -118,6 +118,13 @@ impl Hasher {
         self.0.update(bytes);
     }
 
+    /// Feeds a piece of a key: its length first, so that ("ab", "c") and ("a", "bc") differ.
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Hasher {
+        self.update(&(bytes.len() as u64).to_le_bytes());
+        self.update(bytes);
+        self
+    }
+
     /// The hash of everything fed so far.
     pub fn finish(&self) -> ContentHash {
         ContentHash(self.0.digest128())
@@ -195,4 +202,26 @@ mod tests {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
+}
+
+/// What a stage made before, found by the hash of what it was made from: the incremental
+/// cache as the stages see it, so that a stage need not know where or how it is kept.
+pub trait Memo<T>: Sync {
+    /// The value made from `key` by the last build, if it kept one; recalled values are kept
+    /// for the next build too.
+    fn recall(&self, key: ContentHash) -> Option<T>;
+
+    /// Keeps `value`, made from `key`, for the next build.
+    fn keep(&self, key: ContentHash, value: &T);
+}
+
+/// No memory: every value is made afresh (`ntg check`, tests).
+pub struct Forget;
+
+impl<T> Memo<T> for Forget {
+    fn recall(&self, _: ContentHash) -> Option<T> {
+        None
+    }
+
+    fn keep(&self, _: ContentHash, _: &T) {}
 }

@@ -44,13 +44,11 @@ pub mod yaml;
 pub use diagnostic::Diagnostic;
 pub use load::Options;
 
-use content::Section;
 use inputs::Source;
-use markdown::{Highlighter, Links, Rendered};
+use markdown::Rendered;
 use output::Sink;
 use rayon::prelude::*;
-use sanitise::RawHtml;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -106,6 +104,7 @@ impl Stopwatch {
 fn generate(
     root: &Path,
     options: &Options,
+    memo: &dyn hash::Memo<Rendered>,
     sink: &dyn Sink,
     index: bool,
 ) -> Result<(Built, Option<search::Staged>), Vec<Diagnostic>> {
@@ -134,59 +133,16 @@ fn generate(
     let jobs = render::jobs(&site, &facts);
     let urls: Vec<String> = jobs.iter().map(|j| j.url(&site)).collect();
 
-    let by_path: HashMap<String, String> = site
-        .docs
-        .iter()
-        .map(|d| (d.path.clone(), d.url.clone()))
-        .collect();
-    let href = |p: &str| site.href(p);
-    let links = Links {
-        by_path: &by_path,
-        href: &href,
-    };
-    let highlighter = Highlighter::default();
-    let own_html = if site.config.trusted_raw_html {
-        RawHtml::PassThrough
-    } else {
-        RawHtml::Safe
-    };
-    let rendered: Vec<Result<Rendered, Diagnostic>> = site
-        .docs
-        .par_iter()
-        .map(|d| {
-            let raw = if d.section() == Section::Evidence {
-                RawHtml::Submission
-            } else {
-                own_html
-            };
-            markdown::render(&d.path, &d.text, d.body_offset, &links, &highlighter, raw)
-        })
-        .collect();
-    let home_body = match &site.home {
-        Some(h) => markdown::render(
-            &h.path,
-            &h.text,
-            h.body_offset,
-            &links,
-            &highlighter,
-            own_html,
-        ),
-        None => Ok(Rendered::default()),
-    };
+    let markdown::Bodies {
+        docs: bodies,
+        home: home_body,
+        errors: too_deep,
+    } = markdown::bodies(&site, memo);
     // A body too deep to render has no anchors for links to be checked against, so the
     // build stops here, reporting it with the errors found so far.
-    let mut too_deep = Vec::new();
-    let mut keep = |r: Result<Rendered, Diagnostic>| {
-        r.unwrap_or_else(|d| {
-            too_deep.push(d);
-            Rendered::default()
-        })
-    };
-    let bodies: Vec<Rendered> = rendered.into_iter().map(&mut keep).collect();
-    let home_body = keep(home_body);
     if !too_deep.is_empty() {
-        too_deep.extend(diags);
-        return Err(diagnostic::sorted(too_deep));
+        diags.extend(too_deep);
+        return Err(diagnostic::sorted(diags));
     }
     clock.lap("markdown");
 
@@ -360,7 +316,14 @@ fn generate(
 
 /// Checks the site at `root` as a build would, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    generate(root, options, &output::Discard::default(), false).map(|(built, _)| built)
+    generate(
+        root,
+        options,
+        &hash::Forget,
+        &output::Discard::default(),
+        false,
+    )
+    .map(|(built, _)| built)
 }
 
 /// Builds the site at `root` into `out`, replacing it only if the whole build succeeds.
@@ -414,7 +377,13 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
         unchanged(diagnostic::sorted(diags))
     };
-    let (mut built, staged) = match generate(root, options, staging.folder(), true) {
+    let previous = output::cache::Store::open(root, options.no_cache);
+    let next = output::cache::Next::new();
+    let memo = output::cache::Memory {
+        previous: &previous,
+        next: &next,
+    };
+    let (mut built, staged) = match generate(root, options, &memo, staging.folder(), true) {
         Ok((built, Some(staged))) => (built, staged),
         Ok((_, None)) => {
             let missing = Diagnostic::new(search::INDEX_DIR, None, "no search index was built");
@@ -453,6 +422,18 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         warnings.push(stuck(&dir, e));
     }
     output::reached("old-removed");
+    // The cache is replaced only now, with the site it was made with in place: a build that
+    // failed or was killed before this leaves the old cache beside the old site.
+    if let Err(e) = next.commit(root) {
+        warnings.push(
+            Diagnostic::new(
+                output::cache::DIR,
+                None,
+                format!("could not save the cache for the next build, which will build from nothing: {e}"),
+            )
+            .warning(),
+        );
+    }
     warnings.extend(tidy(root, &target, &[id]));
     built.warnings.extend(warnings);
     built.warnings = diagnostic::sorted(std::mem::take(&mut built.warnings));

@@ -2,15 +2,20 @@
 //! rewritten to their target's URL (and recorded so they can be checked once every page's
 //! anchors are known), and untrusted HTML sanitised.
 
+use crate::content::Section;
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::escape::escape;
+use crate::hash::{ContentHash, Hasher, Memo};
 use crate::names::slugify;
 use crate::nesting;
 use crate::sanitise::{self, RawHtml, submission_id};
+use crate::site::Site;
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
     html,
 };
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -18,7 +23,7 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 /// What an internal link points at, as far as the markdown stage can tell.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// `#anchor` alone.
     SamePage,
@@ -29,7 +34,7 @@ pub enum Target {
 }
 
 /// A link from one document to a page of the site, to be checked when all pages are known.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InternalLink {
     pub pos: Pos,
     /// As written, for the error message.
@@ -39,14 +44,15 @@ pub struct InternalLink {
 }
 
 /// One heading of a rendered body, for anchors and tables of contents.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
 }
 
-#[derive(Debug, Default)]
+/// A body rendered: its HTML, and what the link check and the page need to know of it.
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
@@ -127,6 +133,104 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Every published document's body and the home page's introduction, rendered in parallel,
+/// each once: what `memo` kept from the last build is reused when the document's text and
+/// everything its links resolve against are unchanged. A body too deep to render is an
+/// error, with an empty body in its place.
+pub struct Bodies {
+    /// One per document of `Site::docs`, in its order.
+    pub docs: Vec<Rendered>,
+    pub home: Rendered,
+    /// Bodies that could not be rendered.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Renders the bodies of `site` (see [`Bodies`]).
+pub fn bodies(site: &Site, memo: &dyn Memo<Rendered>) -> Bodies {
+    let by_path: HashMap<String, String> = site
+        .docs
+        .iter()
+        .map(|d| (d.path.clone(), d.url.clone()))
+        .collect();
+    let href = |p: &str| site.href(p);
+    let links = Links {
+        by_path: &by_path,
+        href: &href,
+    };
+    // Everything a body's links resolve against: every document's path and address, and
+    // the base URL.
+    let mut against = Hasher::new();
+    against.part(site.config.base_url.to_string().as_bytes());
+    for d in &site.docs {
+        against.part(d.path.as_bytes()).part(d.url.as_bytes());
+    }
+    let against = against.finish();
+    let highlighter = Highlighter::default();
+    let own = if site.config.trusted_raw_html {
+        RawHtml::PassThrough
+    } else {
+        RawHtml::Safe
+    };
+    let one = |path: &str, text: &str, body_offset: usize, raw: RawHtml| {
+        let key = body_key(against, path, text, body_offset, raw);
+        if let Some(r) = memo.recall(key) {
+            return Ok(r);
+        }
+        let r = render(path, text, body_offset, &links, &highlighter, raw)?;
+        memo.keep(key, &r);
+        Ok(r)
+    };
+    let rendered: Vec<Result<Rendered, Diagnostic>> = site
+        .docs
+        .par_iter()
+        .map(|d| {
+            let raw = if d.section() == Section::Evidence {
+                RawHtml::Submission
+            } else {
+                own
+            };
+            one(&d.path, &d.text, d.body_offset, raw)
+        })
+        .collect();
+    let home = site.home.as_ref().map_or(Ok(Rendered::default()), |h| {
+        one(&h.path, &h.text, h.body_offset, own)
+    });
+    let mut errors = Vec::new();
+    let mut keep = |r: Result<Rendered, Diagnostic>| {
+        r.unwrap_or_else(|d| {
+            errors.push(d);
+            Rendered::default()
+        })
+    };
+    let docs = rendered.into_iter().map(&mut keep).collect();
+    let home = keep(home);
+    Bodies { docs, home, errors }
+}
+
+/// What a body is rendered from: its file's text and place, how its raw HTML is treated,
+/// and what its links resolve against.
+fn body_key(
+    against: ContentHash,
+    path: &str,
+    text: &str,
+    body_offset: usize,
+    raw: RawHtml,
+) -> ContentHash {
+    let raw = match raw {
+        RawHtml::PassThrough => b"pass",
+        RawHtml::Safe => b"safe",
+        RawHtml::Submission => b"subm",
+    };
+    let mut h = Hasher::new();
+    h.part(b"markdown body")
+        .part(&against.to_bytes())
+        .part(raw)
+        .part(path.as_bytes())
+        .part(&(body_offset as u64).to_le_bytes())
+        .part(text.as_bytes());
+    h.finish()
 }
 
 /// Renders the body of the document at `path` (site-root relative, e.g.

@@ -16,7 +16,7 @@
 //! body: postcard of kind -> key -> the entry's own postcard bytes, so that an entry is
 //! decoded only when it is asked for, and carried to the next build without being decoded.
 
-use crate::hash::ContentHash;
+use crate::hash::{ContentHash, Memo};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -320,6 +320,33 @@ impl Next {
         let body = self.body.into_inner().unwrap_or_else(|p| p.into_inner());
         write(&root.join(DIR), &body, &crate::stamp::version())
     }
+}
+
+/// The previous build's store and this build's entries seen as one [`Memo`]: what a stage
+/// recalls is carried to the next build as it was, and what it makes is kept.
+pub struct Memory<'a> {
+    /// What the last build kept.
+    pub previous: &'a Store,
+    /// What this build keeps.
+    pub next: &'a Next,
+}
+
+impl<T: Entry> Memo<T> for Memory<'_> {
+    fn recall(&self, key: ContentHash) -> Option<T> {
+        let value = self.previous.get::<T>(key)?;
+        self.next.carry::<T>(self.previous, key);
+        Some(value)
+    }
+
+    fn keep(&self, key: ContentHash, value: &T) {
+        // A value postcard cannot encode is not kept: the next build makes it again.
+        let _ = self.next.put(key, value);
+    }
+}
+
+/// A document's rendered body, keyed by what it was rendered from.
+impl Entry for crate::markdown::Rendered {
+    const KIND: &'static str = "markdown";
 }
 
 /// Writes `body` as the cache in `dir`, under `version`.
