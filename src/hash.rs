@@ -142,6 +142,28 @@ impl io::Write for Hasher {
     }
 }
 
+/// What a stage made before, found by the hash of what it was made from: the incremental
+/// cache as the stages see it, so that a stage need not know where or how it is kept.
+pub trait Memo<T>: Sync {
+    /// The value made from `key` by the last build, if it kept one; recalled values are kept
+    /// for the next build too.
+    fn recall(&self, key: ContentHash) -> Option<T>;
+
+    /// Keeps `value`, made from `key`, for the next build.
+    fn keep(&self, key: ContentHash, value: &T);
+}
+
+/// No memory: every value is made afresh (`ntg check`, tests).
+pub struct Forget;
+
+impl<T> Memo<T> for Forget {
+    fn recall(&self, _: ContentHash) -> Option<T> {
+        None
+    }
+
+    fn keep(&self, _: ContentHash, _: &T) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,26 +224,4 @@ mod tests {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }
-}
-
-/// What a stage made before, found by the hash of what it was made from: the incremental
-/// cache as the stages see it, so that a stage need not know where or how it is kept.
-pub trait Memo<T>: Sync {
-    /// The value made from `key` by the last build, if it kept one; recalled values are kept
-    /// for the next build too.
-    fn recall(&self, key: ContentHash) -> Option<T>;
-
-    /// Keeps `value`, made from `key`, for the next build.
-    fn keep(&self, key: ContentHash, value: &T);
-}
-
-/// No memory: every value is made afresh (`ntg check`, tests).
-pub struct Forget;
-
-impl<T> Memo<T> for Forget {
-    fn recall(&self, _: ContentHash) -> Option<T> {
-        None
-    }
-
-    fn keep(&self, _: ContentHash, _: &T) {}
 }
