@@ -67,6 +67,14 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// A site rendered in memory (`render`).
+pub struct Made {
+    /// Every output file, by its path below the output folder (`themes/x/index.html`).
+    pub files: std::collections::BTreeMap<String, Vec<u8>>,
+    /// Warnings, as a build prints them.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Why a build did not put a new site in place, and what it left at the output.
 #[derive(Debug)]
 pub struct Failure {
@@ -97,26 +105,25 @@ impl Stopwatch {
     }
 }
 
-/// Runs every stage, sending each output file to `sink` as it is made: `check` passes a sink
-/// that keeps nothing, `build` one that writes the staging folder. With `index`, the search
-/// index is built too, and returned staged for the caller to commit once the output is in
+/// Runs every stage over `inputs`, sending each output file to `sink` as it is made: `check`
+/// passes a sink that keeps nothing, `build` one that writes the staging folder, tests one
+/// that keeps the files in memory. With `index` (the site's root), the search index is built
+/// too, beside the site, and returned staged for the caller to commit once the output is in
 /// place.
 fn generate(
-    root: &Path,
+    inputs: &inputs::Inputs,
     options: &Options,
     memo: &dyn hash::Memo<Rendered>,
     sink: &dyn Sink,
-    index: bool,
+    index: Option<&Path>,
+    mut clock: Stopwatch,
 ) -> Result<(Built, Option<search::Staged>), Vec<Diagnostic>> {
-    let mut clock = Stopwatch::start();
-    let inputs = inputs::Disk { root }.snapshot();
-    clock.lap("read the site's files");
     let load::Loaded {
         site,
         mut errors,
         failed,
         data_time,
-    } = load::load(&inputs, options).map_err(|mut d| {
+    } = load::load(inputs, options).map_err(|mut d| {
         d.extend(inputs.problems.iter().cloned());
         diagnostic::sorted(d)
     })?;
@@ -128,7 +135,7 @@ fn generate(
     let mut diags = errors;
     let facts = facts::join(&site);
     clock.lap("join");
-    let theme = render::Theme::load(&inputs, site.config.theme.as_deref())?;
+    let theme = render::Theme::load(inputs, site.config.theme.as_deref())?;
     diags.extend(theme.warnings.iter().cloned());
     let jobs = render::jobs(&site, &facts);
     let urls: Vec<String> = jobs.iter().map(|j| j.url(&site)).collect();
@@ -220,7 +227,7 @@ fn generate(
         || renderer.render_all(&page_jobs, sink),
         || {
             let started = Instant::now();
-            let staged = index.then(|| {
+            let staged = index.map(|root| {
                 let docs: Vec<search::SearchDoc> = (0..site.docs.len())
                     .into_par_iter()
                     .map(|i| search::SearchDoc::of(&site, i, &bodies[i].html))
@@ -244,7 +251,7 @@ fn generate(
     });
     errors.extend(renderer.render_all(&search_jobs, sink));
     clock.lap("render and write pages, and index for search");
-    if index {
+    if index.is_some() {
         clock
             .laps
             .push(("  of which the search index and its export", search_time));
@@ -314,16 +321,34 @@ fn generate(
     ))
 }
 
+/// The files of the site at `root`, read once, and the clock started before.
+fn snapshot(root: &Path) -> (inputs::Inputs, Stopwatch) {
+    let mut clock = Stopwatch::start();
+    let inputs = inputs::Disk { root }.snapshot();
+    clock.lap("read the site's files");
+    (inputs, clock)
+}
+
 /// Checks the site at `root` as a build would, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    generate(
-        root,
-        options,
-        &hash::Forget,
-        &output::Discard::default(),
-        false,
-    )
-    .map(|(built, _)| built)
+    let (inputs, clock) = snapshot(root);
+    let sink = output::Discard::default();
+    generate(&inputs, options, &hash::Forget, &sink, None, clock).map(|(built, _)| built)
+}
+
+/// A site rendered from `source` alone, with no disk: every output file by path, and the
+/// build's warnings. No search index is built (it is kept on disk), so the search page
+/// names none. For tests, fuzzing and the dev server.
+pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagnostic>> {
+    let mut clock = Stopwatch::start();
+    let inputs = source.snapshot();
+    clock.lap("read the site's files");
+    let sink = output::Memory::default();
+    let (built, _) = generate(&inputs, options, &hash::Forget, &sink, None, clock)?;
+    Ok(Made {
+        files: sink.into_files(),
+        warnings: built.warnings,
+    })
 }
 
 /// Builds the site at `root` into `out`, replacing it only if the whole build succeeds.
@@ -383,7 +408,9 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         previous: &previous,
         next: &next,
     };
-    let (mut built, staged) = match generate(root, options, &memo, staging.folder(), true) {
+    let (inputs, clock) = snapshot(root);
+    let generated = generate(&inputs, options, &memo, staging.folder(), Some(root), clock);
+    let (mut built, staged) = match generated {
         Ok((built, Some(staged))) => (built, staged),
         Ok((_, None)) => {
             let missing = Diagnostic::new(search::INDEX_DIR, None, "no search index was built");
