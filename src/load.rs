@@ -4,8 +4,8 @@
 use crate::authorities::Authorities;
 use crate::config::SiteConfig;
 use crate::content::{
-    DocSlug, Document, Home, Lookups, Section, cross_check, read_document, read_home,
-    unpublished_refs,
+    DocSlug, Document, Home, INDEX_FILE, Lookups, Section, SectionIndex, cross_check,
+    read_document, read_home, read_section_index, unpublished_refs,
 };
 use crate::data::{self, indicators::Indicators};
 use crate::diagnostic::{Diagnostic, display_path};
@@ -97,7 +97,11 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     let read_all = || -> Vec<Result<Read, (Failed, Vec<Diagnostic>)>> {
         files
             .par_iter()
-            .map(|(abs, section)| {
+            .map(|(abs, role)| {
+                let section = match role {
+                    Role::Document(s) => Some(*s),
+                    Role::Home | Role::SectionIndex(_) => None,
+                };
                 let failed = |d: Vec<Diagnostic>| {
                     let slug = abs
                         .file_stem()
@@ -110,7 +114,7 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
                     (
                         Failed {
                             path: display_path(root, abs),
-                            section: *section,
+                            section,
                             slug,
                             url,
                         },
@@ -118,9 +122,12 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
                     )
                 };
                 let file = SourceFile::read(root, abs).map_err(|d| failed(vec![d]))?;
-                match section {
-                    Some(s) => read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d))),
-                    None => read_home(file).map(Read::Home),
+                match role {
+                    Role::Document(s) => {
+                        read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d)))
+                    }
+                    Role::Home => read_home(file).map(Read::Home),
+                    Role::SectionIndex(s) => read_section_index(file, *s).map(Read::Index),
                 }
                 .map_err(failed)
             })
@@ -135,11 +142,13 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
     errors.extend(data_errors);
     let mut docs: Vec<Document> = Vec::with_capacity(results.len());
     let mut home: Option<Home> = None;
+    let mut section_indexes: Vec<SectionIndex> = Vec::new();
     let mut failed = Vec::new();
     for r in results {
         match r {
             Ok(Read::Doc(d)) => docs.push(*d),
             Ok(Read::Home(h)) => home = Some(h),
+            Ok(Read::Index(i)) => section_indexes.push(i),
             Err((f, d)) => {
                 errors.extend(d);
                 failed.push(f);
@@ -161,6 +170,7 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
         authorities,
         data: data.with(indicators),
         home,
+        section_indexes,
     };
     let site = Site::new(reference, docs, options.drafts);
     errors.extend(unpublished_refs(&site));
@@ -175,11 +185,21 @@ pub fn load(root: &Path, options: &Options) -> Result<Loaded, Vec<Diagnostic>> {
 enum Read {
     Doc(Box<Document>),
     Home(Home),
+    Index(SectionIndex),
 }
 
-/// Every markdown file under content/ with its section, sorted by path so that every
-/// later stage sees documents in one order whatever the file system returns.
-fn content_files(root: &Path) -> (Vec<(PathBuf, Option<Section>)>, Vec<Diagnostic>) {
+/// What a markdown file under content/ is, by where it is.
+enum Role {
+    Document(Section),
+    /// `content/_index.md`.
+    Home,
+    /// `content/<section>/_index.md` of a listed section.
+    SectionIndex(Section),
+}
+
+/// Every markdown file under content/ with its role, sorted by path so that every later
+/// stage sees documents in one order whatever the file system returns.
+fn content_files(root: &Path) -> (Vec<(PathBuf, Role)>, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut files = Vec::new();
     let (found, mut diags) = crate::source::walk(root, &content);
@@ -190,13 +210,27 @@ fn content_files(root: &Path) -> (Vec<(PathBuf, Option<Section>)>, Vec<Diagnosti
         let rel = path.strip_prefix(&content).unwrap_or(path);
         let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
         let first = parts.next().unwrap_or_default();
-        let nested = parts.next().is_some();
+        let depth = 1 + parts.count();
         let section = Section::ALL.into_iter().find(|s| s.dir() == first);
-        match (section, nested) {
-            (Some(s), true) if rel.file_name().is_some_and(|n| n != "_index.md") => {
-                files.push((path.to_path_buf(), Some(s)))
+        let index = rel.file_name().is_some_and(|n| n == INDEX_FILE);
+        match (section, depth, index) {
+            (Some(s), 2, true) if Section::LISTED.contains(&s) => {
+                files.push((path.to_path_buf(), Role::SectionIndex(s)))
             }
-            (None, false) if first == "_index.md" => files.push((path.to_path_buf(), None)),
+            (Some(s), 2.., false) => files.push((path.to_path_buf(), Role::Document(s))),
+            (None, 1, true) => files.push((path.to_path_buf(), Role::Home)),
+            (_, _, true) => diags.push(
+                Diagnostic::new(
+                    display_path(root, path),
+                    None,
+                    "an _index.md here introduces nothing",
+                )
+                .with_help(Some(format!(
+                    "only content/_index.md (the home page) and content/{{{}}}/_index.md \
+                     (a section's listing page) are read",
+                    Section::LISTED.map(Section::dir).join(",")
+                ))),
+            ),
             _ => diags.push(
                 Diagnostic::new(
                     display_path(root, path),
