@@ -4,8 +4,8 @@
 use crate::authorities::Authorities;
 use crate::config::SiteConfig;
 use crate::content::{
-    DocSlug, Document, Home, Lookups, Section, cross_check, read_document, read_home,
-    unpublished_refs,
+    DocSlug, Document, Home, INDEX_FILE, Lookups, Section, SectionIndex, cross_check,
+    read_document, read_home, read_section_index, unpublished_refs,
 };
 use crate::data::{self, indicators::Indicators};
 use crate::diagnostic::Diagnostic;
@@ -98,7 +98,11 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
     let read_all = || -> Vec<Result<Read, (Failed, Vec<Diagnostic>)>> {
         files
             .par_iter()
-            .map(|(rel, bytes, section)| {
+            .map(|(rel, bytes, role)| {
+                let section = match role {
+                    Role::Document(s) => Some(*s),
+                    Role::Home | Role::SectionIndex(_) => None,
+                };
                 let failed = |d: Vec<Diagnostic>| {
                     let name = rel.rsplit('/').next().unwrap_or(rel);
                     let slug = name.strip_suffix(".md").unwrap_or(name).to_string();
@@ -109,7 +113,7 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
                     (
                         Failed {
                             path: rel.to_string(),
-                            section: *section,
+                            section,
                             slug,
                             url,
                         },
@@ -117,9 +121,12 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
                     )
                 };
                 let file = SourceFile::decode(rel, bytes).map_err(|d| failed(vec![d]))?;
-                match section {
-                    Some(s) => read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d))),
-                    None => read_home(file).map(Read::Home),
+                match role {
+                    Role::Document(s) => {
+                        read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d)))
+                    }
+                    Role::Home => read_home(file).map(Read::Home),
+                    Role::SectionIndex(s) => read_section_index(file, *s).map(Read::Index),
                 }
                 .map_err(failed)
             })
@@ -134,11 +141,13 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
     errors.extend(data_errors);
     let mut docs: Vec<Document> = Vec::with_capacity(results.len());
     let mut home: Option<Home> = None;
+    let mut section_indexes: Vec<SectionIndex> = Vec::new();
     let mut failed = Vec::new();
     for r in results {
         match r {
             Ok(Read::Doc(d)) => docs.push(*d),
             Ok(Read::Home(h)) => home = Some(h),
+            Ok(Read::Index(i)) => section_indexes.push(i),
             Err((f, d)) => {
                 errors.extend(d);
                 failed.push(f);
@@ -159,6 +168,7 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
         authorities,
         data: data.with(indicators),
         home,
+        section_indexes,
     };
     let site = Site::new(reference, docs, options.drafts);
     errors.extend(unpublished_refs(&site));
@@ -173,12 +183,23 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
 enum Read {
     Doc(Box<Document>),
     Home(Home),
+    Index(SectionIndex),
 }
 
-/// Every markdown file under content/ with its section, in path order, so that every
-/// later stage sees documents in one order whatever the file system returns.
-type ContentFile<'a> = (&'a str, &'a [u8], Option<Section>);
+/// What a markdown file under content/ is, by where it is.
+enum Role {
+    Document(Section),
+    /// `content/_index.md`.
+    Home,
+    /// `content/<section>/_index.md` of a listed section.
+    SectionIndex(Section),
+}
 
+/// A markdown file under content/: its path, bytes and role.
+type ContentFile<'a> = (&'a str, &'a [u8], Role);
+
+/// Every markdown file under content/ with its role, in path order, so that every later
+/// stage sees documents in one order whatever the file system returns.
 fn content_files(inputs: &Inputs) -> (Vec<ContentFile<'_>>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = inputs.links_under("content");
@@ -189,12 +210,24 @@ fn content_files(inputs: &Inputs) -> (Vec<ContentFile<'_>>, Vec<Diagnostic>) {
         let below = &rel["content/".len()..];
         let mut parts = below.split('/');
         let first = parts.next().unwrap_or_default();
-        let nested = parts.next().is_some();
+        let depth = 1 + parts.count();
         let section = Section::ALL.into_iter().find(|s| s.dir() == first);
-        let name = below.rsplit('/').next().unwrap_or(below);
-        match (section, nested) {
-            (Some(s), true) if name != "_index.md" => files.push((rel, bytes, Some(s))),
-            (None, false) if first == "_index.md" => files.push((rel, bytes, None)),
+        let index = below.rsplit('/').next() == Some(INDEX_FILE);
+        match (section, depth, index) {
+            (Some(s), 2, true) if Section::LISTED.contains(&s) => {
+                files.push((rel, bytes, Role::SectionIndex(s)))
+            }
+            (Some(s), 2.., false) => files.push((rel, bytes, Role::Document(s))),
+            (None, 1, true) => files.push((rel, bytes, Role::Home)),
+            (_, _, true) => diags.push(
+                Diagnostic::new(rel, None, "an _index.md here introduces nothing").with_help(
+                    Some(format!(
+                        "only content/_index.md (the home page) and content/{{{}}}/_index.md \
+                         (a section's listing page) are read",
+                        Section::LISTED.map(Section::dir).join(",")
+                    )),
+                ),
+            ),
             _ => diags.push(
                 Diagnostic::new(rel, None, "file is not in a content section").with_help(Some(
                     format!(

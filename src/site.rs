@@ -3,7 +3,7 @@
 
 use crate::authorities::Authorities;
 use crate::config::SiteConfig;
-use crate::content::{Document, EvidenceStatus, Home, Kind};
+use crate::content::{Document, EvidenceStatus, Home, Kind, Section, SectionIndex};
 use crate::data::DataSet;
 use crate::taxonomy::Taxonomies;
 
@@ -28,6 +28,8 @@ pub struct Site {
     /// Indicators, their gap series and statistical neighbours.
     pub data: DataSet,
     pub home: Option<Home>,
+    /// The `_index.md` of each listed section that has one.
+    pub section_indexes: Vec<SectionIndex>,
     /// The documents this build publishes, sorted by path.
     pub docs: Vec<Document>,
     /// Documents that were read and checked but are not published, so a link to one can say
@@ -42,6 +44,7 @@ pub struct Reference {
     pub authorities: Authorities,
     pub data: DataSet,
     pub home: Option<Home>,
+    pub section_indexes: Vec<SectionIndex>,
 }
 
 impl Site {
@@ -53,6 +56,7 @@ impl Site {
             authorities,
             data,
             home,
+            section_indexes,
         } = reference;
         let mut docs = Vec::with_capacity(all.len());
         let mut unpublished = Vec::new();
@@ -74,9 +78,15 @@ impl Site {
             authorities,
             data,
             home,
+            section_indexes,
             docs,
             unpublished,
         }
+    }
+
+    /// What the `_index.md` of `section` says, if it has one.
+    pub fn section_index(&self, section: Section) -> Option<&SectionIndex> {
+        self.section_indexes.iter().find(|i| i.section == section)
     }
 
     pub fn href(&self, path: &str) -> String {

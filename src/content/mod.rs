@@ -2,9 +2,11 @@
 
 mod read;
 mod refs;
+mod section_index;
 
 pub use read::{Lookups, read_document, read_home};
 pub use refs::{cross_check, unpublished_refs};
+pub use section_index::{INDEX_FILE, SectionIndex, read_section_index};
 
 use crate::authorities::LaCode;
 use crate::diagnostic::Pos;

@@ -60,14 +60,6 @@ impl Taxonomy {
         }
     }
 
-    fn intro(self) -> &'static str {
-        match self {
-            Taxonomy::Themes => "The programme's five themes: the lines of enquiry it followed.",
-            Taxonomy::Groups => "The groups of children more likely than others to fall behind.",
-            Taxonomy::Outcomes => "The five Every Child Matters outcomes.",
-        }
-    }
-
     /// Each term's (name, description, URL path), in vocabulary order.
     fn terms(self, site: &Site) -> Vec<TermInfo<'_>> {
         fn infos<K: TaxonomyKind>(v: &Vocabulary<K>) -> Vec<TermInfo<'_>> {
@@ -272,6 +264,8 @@ struct NavItem {
 struct PageMeta {
     title: String,
     canonical: String,
+    /// What the site says about the page: a document's summary, a term's description, a
+    /// section's `_index.md`. A template that words its own page sets `description` instead.
     description: Option<String>,
     breadcrumbs: Vec<LinkView>,
 }
@@ -498,23 +492,26 @@ impl<'a> Renderer<'a> {
                     .get(section)
                     .map_or(&[][..], Vec::as_slice);
                 self.insert_listing(&mut ctx, list, &routes::section(*section), *page);
-                ctx.insert("heading", section.title());
-                ctx.insert("intro", section_intro(*section));
+                let index = site.section_index(*section);
+                let heading = index
+                    .and_then(|i| i.title.as_deref())
+                    .unwrap_or(section.title());
+                ctx.insert("heading", heading);
                 (
                     "list.html".into(),
-                    paged_title(section.title(), *page),
-                    Some(section_intro(*section).into()),
+                    paged_title(heading, *page),
+                    index.and_then(|i| i.description.clone()),
                     vec![home_crumb()],
                 )
             }
             Job::Taxonomy(tax) => {
                 ctx.insert("heading", tax.title());
-                ctx.insert("intro", tax.intro());
+                ctx.insert("taxonomy", tax.key());
                 ctx.insert("terms", &self.term_summaries(*tax));
                 (
                     "taxonomy.html".into(),
                     tax.title().into(),
-                    Some(tax.intro().into()),
+                    None,
                     vec![home_crumb()],
                 )
             }
@@ -524,7 +521,6 @@ impl<'a> Renderer<'a> {
                 self.insert_listing(&mut ctx, list, &info.url, *page);
                 ctx.insert("heading", info.name);
                 ctx.insert("caption", &label(info.singular));
-                ctx.insert("intro", &info.description);
                 let measured_by = match tax {
                     Taxonomy::Groups => Some(&self.facts.indicators_by_group[*i]),
                     Taxonomy::Outcomes => Some(&self.facts.indicators_by_outcome[*i]),
@@ -543,12 +539,10 @@ impl<'a> Renderer<'a> {
             }
             Job::Authorities => {
                 ctx.insert("regions", &self.regions());
-                let intro = "Local authorities with case studies, evidence or gap figures in the digest, by region.";
-                ctx.insert("intro", intro);
                 (
                     "authorities.html".into(),
                     "Local authorities".into(),
-                    Some(intro.into()),
+                    None,
                     vec![home_crumb()],
                 )
             }
@@ -558,11 +552,7 @@ impl<'a> Renderer<'a> {
                 self.insert_listing(&mut ctx, list, &routes::authority(code), *page);
                 ctx.insert("heading", &la.name);
                 ctx.insert("caption", &format!("Local authority, {}", la.region));
-                let intro = format!(
-                    "Case studies, evidence and gap figures for {} ({}).",
-                    la.name, la.code
-                );
-                ctx.insert("intro", &intro);
+                ctx.insert("code", &la.code.to_string());
                 if *page == 1 {
                     let gaps: Vec<_> = (0..site.data.indicators.list.len())
                         .filter_map(|i| views.authority_indicator(i, code))
@@ -578,7 +568,7 @@ impl<'a> Renderer<'a> {
                 (
                     "authority.html".into(),
                     paged_title(&la.name, *page),
-                    Some(intro),
+                    None,
                     vec![
                         home_crumb(),
                         views.link("Local authorities", &routes::authorities()),
@@ -590,39 +580,31 @@ impl<'a> Renderer<'a> {
                     .map(|i| views.indicator_brief(i))
                     .collect();
                 ctx.insert("indicators", &briefs);
-                let intro = "Official figures on how far groups of children are behind the children they are compared with, for England, its regions and every local authority.";
-                ctx.insert("intro", intro);
                 (
                     "indicators.html".into(),
                     "Gap data".into(),
-                    Some(intro.into()),
+                    None,
                     vec![home_crumb()],
                 )
             }
             Job::Indicator(i) => {
                 let page = views.indicator_page(*i);
                 let title = page.brief.title.clone();
-                let description = format!(
-                    "The gap between {} and {}: England, regions and every local authority.",
-                    page.brief.group_label, page.brief.comparison_label
-                );
                 ctx.insert("ind", &page);
                 (
                     "indicator.html".into(),
                     title,
-                    Some(description),
+                    None,
                     vec![home_crumb(), views.link("Gap data", &routes::indicators())],
                 )
             }
             Job::EvidenceMap => {
                 let maps: Vec<_> = MapRows::ALL.iter().map(|&r| views.map(r)).collect();
                 ctx.insert("maps", &maps);
-                let intro = "How many case studies and hypotheses the digest holds for each group of children and each theme, against the five outcomes. An empty cell shows where evidence is missing.";
-                ctx.insert("intro", intro);
                 (
                     "evidence-map.html".into(),
                     "Evidence and gap map".into(),
-                    Some(intro.into()),
+                    None,
                     vec![home_crumb()],
                 )
             }
@@ -634,17 +616,18 @@ impl<'a> Renderer<'a> {
                 let heading = format!("{} and {}", row.name, outcome.name.to_lowercase());
                 ctx.insert("heading", &heading);
                 ctx.insert("caption", "Evidence and gap map");
-                let intro = format!(
-                    "Case studies and hypotheses tagged with the {} “{}” and the outcome “{}”.",
-                    rows.taxonomy().singular(),
-                    row.name,
-                    outcome.name
+                ctx.insert(
+                    "cell",
+                    &CellView {
+                        singular: rows.taxonomy().singular(),
+                        row: row.name,
+                        outcome: outcome.name,
+                    },
                 );
-                ctx.insert("intro", &intro);
                 (
-                    "list.html".into(),
+                    "map-cell.html".into(),
                     paged_title(&heading, *page),
-                    Some(intro),
+                    None,
                     vec![
                         home_crumb(),
                         views.link("Evidence and gap map", &routes::evidence_map()),
@@ -655,12 +638,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("search", &self.search);
                 ctx.insert("facets", &self.search_facets());
                 ctx.insert("browse", &self.browse_links());
-                let intro = "Search every case study, hypothesis and submission, and narrow the results by theme, group of children, outcome, type and region.";
-                ctx.insert("intro", intro);
                 (
                     "search.html".into(),
                     "Search".into(),
-                    Some(intro.into()),
+                    None,
                     vec![home_crumb()],
                 )
             }
@@ -800,6 +781,15 @@ struct TermSummary {
     count: usize,
 }
 
+/// What map-cell.html words its introduction from: the row's kind of term, the row and the
+/// outcome.
+#[derive(Serialize)]
+struct CellView<'a> {
+    singular: &'static str,
+    row: &'a str,
+    outcome: &'a str,
+}
+
 #[derive(Serialize)]
 struct FacetView {
     key: &'static str,
@@ -832,21 +822,6 @@ fn paged_title(title: &str, page: usize) -> String {
         format!("{title} (page {page})")
     } else {
         title.to_string()
-    }
-}
-
-fn section_intro(section: Section) -> &'static str {
-    match section {
-        Section::CaseStudies => {
-            "Accounts of local practice that set out to narrow the gap, with the evidence behind each."
-        }
-        Section::Hypotheses => {
-            "Statements about what works that councils reality-check against their own practice."
-        }
-        Section::Evidence => {
-            "Submissions to the programme's call for evidence that have been reviewed and accepted."
-        }
-        Section::Pages => "",
     }
 }
 
