@@ -393,7 +393,10 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         let _held = lock("cannot lock the site's search indexes")?;
         tidy(root, &target, &[])
     };
-    let staging = output::Staging::create(&target)
+    // The previous output's manifest, so that files this build leaves unchanged are linked.
+    let manifest_key = output::manifest::Manifest::key(target.path());
+    let previous = output::cache::Store::open(root, options.no_cache).get(manifest_key);
+    let staging = output::Staging::create(&target, previous)
         .map_err(|e| unchanged(vec![cannot("cannot write the site", e)]))?;
     let abandon = |staging: output::Staging, mut diags: Vec<Diagnostic>| {
         let index = (search::INDEX_DIR, root.join(search::INDEX_DIR));
@@ -435,6 +438,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
     };
     output::reached("index-placed");
+    let manifest = staging.folder().manifest();
     let old = staging.swap_in().map_err(|(e, left)| Failure {
         diagnostics: vec![cannot("cannot put the new site in place", e)],
         output: left,
@@ -445,6 +449,9 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     }
     output::reached("old-removed");
     warnings.extend(tidy(root, &target, &[id]));
+    if !options.no_cache {
+        warnings.extend(keep_manifest(root, manifest_key, &manifest));
+    }
     built.warnings.extend(warnings);
     built.warnings = diagnostic::sorted(std::mem::take(&mut built.warnings));
     Ok(built)
@@ -487,6 +494,29 @@ fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<D
             }
         })
         .collect()
+}
+
+/// Commits the cache the next build reads: the manifest of the output now in place. Called
+/// with the site's lock held, after the swap; a cache that cannot be saved is a warning (the
+/// site is whole, and the next build writes every file).
+fn keep_manifest(
+    root: &Path,
+    key: hash::ContentHash,
+    manifest: &output::manifest::Manifest,
+) -> Option<Diagnostic> {
+    let next = output::cache::Next::new();
+    let saved = next
+        .put(key, manifest)
+        .map_err(std::io::Error::other)
+        .and_then(|()| next.commit(root));
+    saved.err().map(|e| {
+        Diagnostic::new(
+            output::cache::DIR,
+            None,
+            format!("could not save the build cache, so the next build writes every file: {e}"),
+        )
+        .warning()
+    })
 }
 
 /// The warning for a folder a build meant to remove and could not.
