@@ -153,3 +153,116 @@ impl Recorder {
         self.files.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::super::{Folder, Sink};
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    /// A previous output written by a folder of its own, and a staging folder beside it that
+    /// links from it.
+    fn previous_and_next(files: &[(&str, &str)]) -> (tempfile::TempDir, Folder) {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Folder::new(dir.path().join("public"), None);
+        for (rel, text) in files {
+            old.put(rel, text.as_bytes()).unwrap();
+        }
+        let previous = Previous::new(&dir.path().join("public"), old.manifest());
+        let next = Folder::new(dir.path().join("staging"), Some(previous));
+        (dir, next)
+    }
+
+    fn inode(path: &Path) -> u64 {
+        std::fs::metadata(path).unwrap().ino()
+    }
+
+    #[test]
+    fn the_same_bytes_are_linked_and_other_bytes_written_without_touching_the_old_file() {
+        let (dir, next) = previous_and_next(&[("a/index.html", "same"), ("b.css", "old")]);
+        let (old, new) = (dir.path().join("public"), dir.path().join("staging"));
+        next.put("a/index.html", b"same").unwrap();
+        next.put("b.css", b"new").unwrap();
+        assert_eq!(
+            inode(&new.join("a/index.html")),
+            inode(&old.join("a/index.html"))
+        );
+        assert_ne!(inode(&new.join("b.css")), inode(&old.join("b.css")));
+        assert_eq!(std::fs::read(new.join("b.css")).unwrap(), b"new");
+        // A second put of a linked file replaces the link; it never writes through it into
+        // the previous output, still the live site.
+        next.put("a/index.html", b"changed").unwrap();
+        assert_eq!(std::fs::read(old.join("a/index.html")).unwrap(), b"same");
+        assert_eq!(std::fs::read(new.join("a/index.html")).unwrap(), b"changed");
+        let manifest = next.manifest();
+        assert_eq!(
+            manifest.get("a/index.html").map(|r| r.hash),
+            Some(ContentHash::of(b"changed"))
+        );
+        assert_eq!(
+            manifest.get("b.css").map(|r| r.hash),
+            Some(ContentHash::of(b"new"))
+        );
+    }
+
+    #[test]
+    fn reuse_links_an_unchanged_file_and_refuses_a_changed_or_unknown_one() {
+        let (dir, next) = previous_and_next(&[("kept.html", "k"), ("edited.html", "e")]);
+        let (old, new) = (dir.path().join("public"), dir.path().join("staging"));
+        // Edited in place by hand: same inode, another size and modification time.
+        std::fs::write(old.join("edited.html"), "edited by hand").unwrap();
+        assert!(next.reuse("kept.html"));
+        assert!(!next.reuse("edited.html"));
+        assert!(!next.reuse("never-built.html"));
+        assert_eq!(inode(&new.join("kept.html")), inode(&old.join("kept.html")));
+        assert!(!new.join("edited.html").exists());
+        assert_eq!(
+            next.manifest().get("kept.html").map(|r| r.hash),
+            Some(ContentHash::of(b"k"))
+        );
+        assert_eq!(next.manifest().get("edited.html"), None);
+    }
+
+    #[test]
+    fn a_file_replaced_by_a_link_or_a_folder_is_not_linked() {
+        let (dir, next) = previous_and_next(&[("a.html", "a"), ("b.html", "b")]);
+        let old = dir.path().join("public");
+        let elsewhere = dir.path().join("elsewhere.html");
+        std::fs::write(&elsewhere, "a").unwrap();
+        std::fs::remove_file(old.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, old.join("a.html")).unwrap();
+        std::fs::remove_file(old.join("b.html")).unwrap();
+        std::fs::create_dir(old.join("b.html")).unwrap();
+        assert!(!next.reuse("a.html"));
+        assert!(!next.reuse("b.html"));
+        next.put("a.html", b"a").unwrap();
+        let new = dir.path().join("staging/a.html");
+        assert!(new.symlink_metadata().unwrap().file_type().is_file());
+        assert_ne!(inode(&new), inode(&elsewhere));
+    }
+
+    #[test]
+    fn without_a_previous_output_nothing_is_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::new(dir.path().join("out"), None);
+        assert!(!folder.reuse("index.html"));
+        folder.put("index.html", b"x").unwrap();
+        assert_eq!(
+            folder.manifest().get("index.html").map(|r| r.hash),
+            Some(ContentHash::of(b"x"))
+        );
+    }
+
+    #[test]
+    fn a_manifest_round_trips_through_the_cache() {
+        let (dir, next) = previous_and_next(&[("a.html", "a")]);
+        next.put("a.html", b"a").unwrap();
+        let key = Manifest::key(&dir.path().join("public"));
+        let cache = super::super::cache::Next::new();
+        cache.put(key, &next.manifest()).unwrap();
+        cache.commit(dir.path()).unwrap();
+        let store = super::super::cache::Store::open(dir.path(), false);
+        assert_eq!(store.get::<Manifest>(key), Some(next.manifest()));
+        assert_eq!(store.get::<Manifest>(Manifest::key(dir.path())), None);
+    }
+}
