@@ -390,7 +390,11 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         let _held = lock("cannot lock the site's search indexes")?;
         tidy(root, &target, &[])
     };
-    let staging = output::Staging::create(&target)
+    // What the last build kept: among it, the previous output's manifest, so that files this
+    // build leaves unchanged are linked.
+    let previous = output::cache::Store::open(root, options.no_cache);
+    let manifest_key = output::manifest::Manifest::key(target.path());
+    let staging = output::Staging::create(&target, previous.get(manifest_key))
         .map_err(|e| unchanged(vec![cannot("cannot write the site", e)]))?;
     let abandon = |staging: output::Staging, mut diags: Vec<Diagnostic>| {
         let index = (search::INDEX_DIR, root.join(search::INDEX_DIR));
@@ -402,7 +406,6 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
         unchanged(diagnostic::sorted(diags))
     };
-    let previous = output::cache::Store::open(root, options.no_cache);
     let next = output::cache::Next::new();
     let memo = output::cache::Memory {
         previous: &previous,
@@ -440,6 +443,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
     };
     output::reached("index-placed");
+    let manifest = staging.folder().manifest();
     let old = staging.swap_in().map_err(|(e, left)| Failure {
         diagnostics: vec![cannot("cannot put the new site in place", e)],
         output: left,
@@ -449,17 +453,9 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         warnings.push(stuck(&dir, e));
     }
     output::reached("old-removed");
-    // The cache is replaced only now, with the site it was made with in place: a build that
-    // failed or was killed before this leaves the old cache beside the old site.
-    if let Err(e) = next.commit(root) {
-        warnings.push(
-            Diagnostic::new(
-                output::cache::DIR,
-                None,
-                format!("could not save the cache for the next build, which will build from nothing: {e}"),
-            )
-            .warning(),
-        );
+    // `--no-cache` neither reads nor replaces the cache.
+    if !options.no_cache {
+        warnings.extend(keep(root, next, manifest_key, &manifest));
     }
     warnings.extend(tidy(root, &target, &[id]));
     built.warnings.extend(warnings);
@@ -504,6 +500,30 @@ fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<D
             }
         })
         .collect()
+}
+
+/// Commits the cache the next build reads: what the stages kept, and the manifest of the
+/// output now in place. Called with the site's lock held, after the swap, so that a build
+/// that failed or was killed before leaves the old cache beside the old site; a cache that
+/// cannot be saved is a warning (the site is whole, and the next build makes everything).
+fn keep(
+    root: &Path,
+    next: output::cache::Next,
+    key: hash::ContentHash,
+    manifest: &output::manifest::Manifest,
+) -> Option<Diagnostic> {
+    let saved = next
+        .put(key, manifest)
+        .map_err(std::io::Error::other)
+        .and_then(|()| next.commit(root));
+    saved.err().map(|e| {
+        Diagnostic::new(
+            output::cache::DIR,
+            None,
+            format!("could not save the build cache, so the next build makes every file: {e}"),
+        )
+        .warning()
+    })
 }
 
 /// The warning for a folder a build meant to remove and could not.

@@ -13,6 +13,7 @@ pub mod cache;
 mod hooks;
 pub mod leftovers;
 mod lock;
+pub mod manifest;
 pub mod marker;
 mod staging;
 mod target;
@@ -24,8 +25,11 @@ pub use staging::{Old, Staging};
 pub use target::Target;
 
 use crate::Diagnostic;
+use crate::hash::ContentHash;
+use manifest::{Manifest, Previous, Record, Recorder};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io;
+use std::fs::File;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -34,6 +38,13 @@ use std::sync::{Mutex, OnceLock};
 pub trait Sink: Sync {
     /// Stores `bytes` at the output-relative path `rel` (`themes/x/index.html`).
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Takes the previous build's `rel` as it is, for an output the caller did not render
+    /// again: true if the sink has it now, false if it cannot (no previous build, the file
+    /// changed since), and the caller renders and puts it.
+    fn reuse(&self, _rel: &str) -> bool {
+        false
+    }
 }
 
 /// Stores one file in `sink`, as a diagnostic on that file if it cannot be written. Every
@@ -43,6 +54,12 @@ pub fn put(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), crate::Diagno
     let rel = crate::outpath::OutputPath::checked(rel)?;
     sink.put(&rel, bytes)
         .map_err(|e| crate::Diagnostic::new(rel.as_str(), None, format!("cannot write: {e}")))
+}
+
+/// Takes the previous build's `rel` into `sink` (see `Sink::reuse`); false for a path that is
+/// not an `OutputPath`, which `put` then refuses with its diagnostic.
+pub fn reuse(sink: &dyn Sink, rel: &str) -> bool {
+    crate::outpath::OutputPath::checked(rel).is_ok_and(|rel| sink.reuse(&rel))
 }
 
 /// Keeps nothing, counts bytes: what `check` renders into.
@@ -81,9 +98,14 @@ impl Sink for Memory {
 
 /// Writes files below a folder, creating sub-folders as needed. The first write that fails
 /// stops it: every later one is refused without touching the disk, so a full disk is one
-/// error, not one per file.
+/// error, not one per file. With a previous output, a file that would be written with the
+/// bytes it already has there is hard-linked from it instead (see `manifest`); whatever
+/// cannot be linked is written.
 pub struct Folder {
     root: PathBuf,
+    previous: Option<Previous>,
+    /// The manifest of what this folder holds.
+    recorder: Recorder,
     /// The first write that failed: its file and the error.
     failed: OnceLock<(String, io::Error)>,
     /// Every file whose write failed or was refused, to take their diagnostics back.
@@ -91,21 +113,48 @@ pub struct Folder {
 }
 
 impl Folder {
-    fn new(root: PathBuf) -> Folder {
+    fn new(root: PathBuf, previous: Option<Previous>) -> Folder {
         Folder {
             root,
+            previous,
+            recorder: Recorder::default(),
             failed: OnceLock::new(),
             refused: Mutex::new(BTreeSet::new()),
         }
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.prepare(rel)?;
+        let hash = ContentHash::of(bytes);
+        if let Some(record) = self.link(rel, Some(hash), &path) {
+            self.recorder.record(rel, record);
+            return Ok(());
+        }
+        let mut file = create_new(&path)?;
+        file.write_all(bytes)?;
+        if let Some(record) = Record::written(hash, &file.metadata()?) {
+            self.recorder.record(rel, record);
+        }
+        Ok(())
+    }
+
+    /// Where `rel` goes, its folder created; the test hooks count it as a write.
+    fn prepare(&self, rel: &str) -> io::Result<PathBuf> {
         hooks::before_write()?;
         let path = self.root.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(path, bytes)
+        Ok(path)
+    }
+
+    fn link(&self, rel: &str, hash: Option<ContentHash>, to: &Path) -> Option<Record> {
+        self.previous.as_ref()?.link(rel, hash, to)
+    }
+
+    /// The manifest of every file written or linked so far, for the next build.
+    pub fn manifest(&self) -> Manifest {
+        self.recorder.manifest()
     }
 
     /// The build's diagnostics with the writes this folder failed replaced by one: the error
@@ -157,6 +206,35 @@ impl Sink for Folder {
                 .insert(rel.to_string());
         }
         result
+    }
+
+    fn reuse(&self, rel: &str) -> bool {
+        if self.failed.get().is_some() || self.previous.is_none() {
+            return false;
+        }
+        let Ok(path) = self.prepare(rel) else {
+            return false;
+        };
+        match self.link(rel, None, &path) {
+            Some(record) => {
+                self.recorder.record(rel, record);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Creates the file at `path`, replacing any there by a new file rather than writing into it:
+/// a file linked from the previous output shares its bytes with that output, which is still
+/// the site being served until the swap.
+fn create_new(path: &Path) -> io::Result<File> {
+    match File::create_new(path) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            File::create_new(path)
+        }
+        created => created,
     }
 }
 

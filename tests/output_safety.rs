@@ -201,7 +201,15 @@ impl World {
             names(&self.root()),
             [".ntg-cache", "content", "data", "public", "site.yaml"]
         );
-        assert_eq!(names(&self.root().join(".ntg-cache")), ["search-index"]);
+        assert_eq!(
+            names(&self.root().join(".ntg-cache")),
+            ["build", "search-index"]
+        );
+        // The build cache is one file, with no killed commit's temporary beside it.
+        assert_eq!(
+            names(&self.root().join(".ntg-cache/build")),
+            ["entries.bin"]
+        );
         let marker = std::fs::read_to_string(self.public().join(".ntg-output")).unwrap();
         let id = marker
             .lines()

@@ -2,6 +2,7 @@
 //! output's place.
 
 use super::leftovers::Beside;
+use super::manifest::{Manifest, Previous};
 use super::{BuildId, Folder, Left, Target, hooks, marker};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,9 @@ pub struct Staging {
 
 impl Staging {
     /// Creates this process's staging folder beside `target` (and the folders above it).
-    pub fn create(target: &Target) -> io::Result<Staging> {
+    /// With `previous` (the output's manifest from the cache), files unchanged since the
+    /// previous build are linked from it rather than written.
+    pub fn create(target: &Target, previous: Option<Manifest>) -> io::Result<Staging> {
         let dir = Beside::New.path(target.path());
         std::fs::create_dir_all(super::parent_of(&dir))?;
         // Only a killed build that had this process's id could have left it.
@@ -25,7 +28,7 @@ impl Staging {
         }
         std::fs::create_dir(&dir)?;
         Ok(Staging {
-            folder: Folder::new(dir),
+            folder: Folder::new(dir, previous.map(|m| Previous::new(target.path(), m))),
             out: target.path().to_path_buf(),
             swapped: false,
         })

@@ -1,0 +1,274 @@
+//! Writing only what changed, end to end with the real binary: a rebuild hard-links the files
+//! it would write unchanged from the previous output, writes anew every file edited or
+//! replaced by hand since, and writes everything when the cache cannot be trusted (garbage,
+//! cut short, another version's) or is not to be read (`--no-cache`). In every case the
+//! output is byte for byte a clean build's. A file's inode tells whether it was linked.
+#![cfg(unix)]
+
+mod common;
+
+use common::{copy_tree, fixtures, snapshot, stderr};
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The build cache's file in a site.
+const CACHE: &str = ".ntg-cache/build/entries.bin";
+
+/// A copy of the valid fixture in a temporary folder.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures().join("valid"), &dir.path().join("site"));
+        Site { dir }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// `ntg build` of the site into `public/` with `args` and environment `env`.
+    fn build(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ntg"));
+        c.current_dir(self.root()).arg("build").args(args);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().expect("ntg runs")
+    }
+
+    /// Builds, asserting success.
+    fn built(&self, args: &[&str], env: &[(&str, &str)]) {
+        let o = self.build(args, env);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+
+    /// Adds a paragraph to the body of one document.
+    fn edit_a_document(&self) {
+        let doc = walkdir::WalkDir::new(self.root().join("content"))
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .find(|e| {
+                e.path().extension().is_some_and(|x| x == "md")
+                    && e.depth() == 2
+                    && e.file_name() != "_index.md"
+            })
+            .expect("a document in a section")
+            .into_path();
+        let text = std::fs::read_to_string(&doc).unwrap();
+        std::fs::write(&doc, format!("{text}\nA new closing paragraph.\n")).unwrap();
+    }
+
+    /// What a clean build of the site as it is now writes, built elsewhere without a cache.
+    fn clean(&self) -> Vec<(String, Vec<u8>)> {
+        let out = self.dir.path().join("clean");
+        let o = self.build(&["--no-cache", "--output", out.to_str().unwrap()], &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        snapshot(&out)
+    }
+}
+
+/// Every file below `dir` by relative path, with its inode.
+fn inodes(dir: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (rel.display().to_string(), e.metadata().unwrap().ino())
+        })
+        .collect()
+}
+
+/// The files of `after` that are the same files on disk as in `before`.
+fn kept(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(rel, ino)| before.get(*rel) == Some(ino))
+        .map(|(rel, _)| rel.clone())
+        .collect()
+}
+
+/// The files the manifest covers: all but the marker, which is written on every build.
+fn linkable(files: &BTreeMap<String, u64>) -> Vec<String> {
+    files
+        .keys()
+        .filter(|rel| *rel != ".ntg-output")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_rebuild_links_every_unchanged_file_and_writes_the_same_site() {
+    let site = Site::new();
+    site.built(&[], &[]);
+    let first = inodes(&site.public());
+    site.built(&[], &[]);
+    let second = inodes(&site.public());
+    assert!(first.len() > 20, "the fixture writes a real site");
+    assert_eq!(kept(&first, &second), linkable(&first));
+    // Linked twice over, and the old tree gone: each file has one name again.
+    for rel in second.keys() {
+        let meta = std::fs::metadata(site.public().join(rel)).unwrap();
+        assert_eq!(meta.nlink(), 1, "{rel}");
+    }
+    assert_eq!(snapshot(&site.public()), site.clean());
+}
+
+#[test]
+fn a_file_edited_or_replaced_in_the_output_is_written_again() {
+    let site = Site::new();
+    site.built(&[], &[]);
+    let public = site.public();
+    let before = inodes(&public);
+    let appended = "index.html";
+    let replaced = "sitemap.xml";
+    let touched = "robots.txt";
+    // In place (same inode, new size and time), replaced by a new file of the same size,
+    // and in place keeping the size (same inode and size, new time).
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(public.join(appended))
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"<!-- edited -->").unwrap();
+    drop(f);
+    let len = std::fs::metadata(public.join(replaced)).unwrap().len() as usize;
+    std::fs::remove_file(public.join(replaced)).unwrap();
+    std::fs::write(public.join(replaced), vec![b'x'; len]).unwrap();
+    let text = std::fs::read(public.join(touched)).unwrap();
+    let same_size: Vec<u8> = text.iter().map(|b| b.to_ascii_uppercase()).collect();
+    assert_ne!(same_size, text, "the edit changes the file");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(public.join(touched), &same_size).unwrap();
+    let edited = inodes(&public);
+
+    site.built(&[], &[]);
+    let after = inodes(&public);
+    let relinked = kept(&edited, &after);
+    for rel in [appended, replaced, touched] {
+        assert!(!relinked.contains(&rel.to_string()), "{rel} was linked");
+    }
+    let untouched: Vec<String> = linkable(&before)
+        .into_iter()
+        .filter(|rel| ![appended, replaced, touched].contains(&rel.as_str()))
+        .collect();
+    assert_eq!(relinked, untouched);
+    assert_eq!(snapshot(&public), site.clean());
+}
+
+#[test]
+fn a_changed_input_writes_its_pages_and_links_the_rest() {
+    let site = Site::new();
+    site.built(&[], &[]);
+    let before = inodes(&site.public());
+    site.edit_a_document();
+    site.built(&[], &[]);
+    let after = inodes(&site.public());
+    let relinked = kept(&before, &after);
+    assert!(
+        relinked.len() < linkable(&before).len(),
+        "the edit was written"
+    );
+    assert!(
+        relinked.len() > linkable(&before).len() / 2,
+        "most files were linked"
+    );
+    assert_eq!(snapshot(&site.public()), site.clean());
+}
+
+/// Builds once, damages the cache with `damage`, rebuilds (with `env`), and checks that the
+/// rebuild succeeded, linked nothing and wrote a clean build's site.
+fn nothing_linked_after(damage: impl Fn(&Path), env: &[(&str, &str)]) {
+    let site = Site::new();
+    site.built(&[], &[]);
+    let before = inodes(&site.public());
+    damage(&site.root().join(CACHE));
+    site.built(&[], env);
+    assert_eq!(kept(&before, &inodes(&site.public())), Vec::<String>::new());
+    assert_eq!(snapshot(&site.public()), site.clean());
+}
+
+#[test]
+fn a_cache_of_garbage_or_cut_short_is_ignored_and_the_build_is_whole() {
+    nothing_linked_after(|f| std::fs::write(f, [0x5a; 999]).unwrap(), &[]);
+    for eighth in 0..8 {
+        nothing_linked_after(
+            |f| {
+                let bytes = std::fs::read(f).unwrap();
+                std::fs::write(f, &bytes[..bytes.len() * eighth / 8]).unwrap();
+            },
+            &[],
+        );
+    }
+    nothing_linked_after(
+        |f| {
+            let mut bytes = std::fs::read(f).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 1;
+            std::fs::write(f, bytes).unwrap();
+        },
+        &[],
+    );
+}
+
+#[test]
+fn a_cache_of_another_version_is_ignored() {
+    if !cfg!(debug_assertions) {
+        eprintln!("note: NTG_TEST_VERSION is read by debug builds only; not checked");
+        return;
+    }
+    // Written by "another version", read by this one.
+    let site = Site::new();
+    site.built(&[], &[("NTG_TEST_VERSION", "0.0.0-another")]);
+    let before = inodes(&site.public());
+    site.built(&[], &[]);
+    assert_eq!(kept(&before, &inodes(&site.public())), Vec::<String>::new());
+    assert_eq!(snapshot(&site.public()), site.clean());
+    // And the other way round.
+    nothing_linked_after(|_| {}, &[("NTG_TEST_VERSION", "0.0.0-another")]);
+}
+
+#[test]
+fn no_cache_neither_reads_nor_replaces_the_cache() {
+    let site = Site::new();
+    site.built(&[], &[]);
+    let cache = std::fs::read(site.root().join(CACHE)).unwrap();
+    let before = inodes(&site.public());
+    site.built(&["--no-cache"], &[]);
+    assert_eq!(kept(&before, &inodes(&site.public())), Vec::<String>::new());
+    assert_eq!(std::fs::read(site.root().join(CACHE)).unwrap(), cache);
+}
+
+#[test]
+fn a_failed_or_killed_build_leaves_the_cache_as_it_was() {
+    if !cfg!(debug_assertions) {
+        eprintln!("note: the failure hooks exist in debug builds only; not checked");
+        return;
+    }
+    let site = Site::new();
+    site.built(&[], &[]);
+    let cache = std::fs::read(site.root().join(CACHE)).unwrap();
+    // An input edit, so that a committed cache would differ.
+    site.edit_a_document();
+    let failed = site.build(&[], &[("NTG_TEST_FAIL_WRITE_AFTER", "3")]);
+    assert!(!failed.status.success());
+    assert_eq!(std::fs::read(site.root().join(CACHE)).unwrap(), cache);
+    // Killed after the swap, before the commit: the old cache names files the new site has
+    // only where they are the same files, so the next build is still whole.
+    let killed = site.build(&[], &[("NTG_TEST_KILL_AT", "exchanged")]);
+    assert_eq!(killed.status.code(), None, "{}", stderr(&killed));
+    assert_eq!(std::fs::read(site.root().join(CACHE)).unwrap(), cache);
+    site.built(&[], &[]);
+    assert_eq!(snapshot(&site.public()), site.clean());
+}
