@@ -279,7 +279,7 @@ fn main() -> ExitCode {
                 }
                 Err(NewError::EmptySlug) => {
                     eprintln!(
-                        "error: the title `{}` has no letters a-z or digits 0-9 to name the file by",
+                        "error: the title `{}` has no letter or digit that folds to a-z or 0-9 to name the file by",
                         ntg::diagnostic::printable(&title)
                     );
                     ExitCode::from(2)

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::escape::escape;
-use crate::names::slugify;
+use crate::names::heading_id;
 use crate::nesting;
 use crate::sanitise::{self, RawHtml, submission_id};
 use pulldown_cmark::{
@@ -167,7 +167,7 @@ pub fn render(
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, inner) = heading.take().expect("heading end follows its start");
                 let text = plain_text(&inner);
-                let base = id.unwrap_or_else(|| slugify(&text));
+                let base = id.unwrap_or_else(|| heading_id(&text));
                 let id = ids.claim(if submission {
                     submission_id(&base).into_owned()
                 } else {
