@@ -143,7 +143,8 @@ impl Section {
         }
     }
 
-    /// The section's heading on its listing page.
+    /// The section's name: in navigation and breadcrumbs, and the heading of its listing page
+    /// unless its `_index.md` gives a `title`.
     pub fn title(self) -> &'static str {
         match self {
             Section::CaseStudies => "Case studies",
