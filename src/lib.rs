@@ -250,7 +250,12 @@ fn generate(
         meta: staged.as_ref().map(|s| site.href(&s.export.meta)),
     });
     errors.extend(renderer.render_all(&search_jobs, sink));
-    clock.lap("render and write pages, and index for search");
+    // `check` renders everything a build would into a sink that keeps nothing: its stages say so.
+    clock.lap(if index.is_some() {
+        "render and write pages, and index for search"
+    } else {
+        "render pages, not written"
+    });
     if index.is_some() {
         clock
             .laps
@@ -303,7 +308,11 @@ fn generate(
         errors.extend(warnings);
         return Err(diagnostic::sorted(errors));
     }
-    clock.lap("feeds, static files, open data and search files written");
+    clock.lap(if index.is_some() {
+        "feeds, static files, open data and search files written"
+    } else {
+        "feeds, static files and open data made, not written"
+    });
     let files = jobs.len()
         + extras.len()
         + theme.static_files.len()

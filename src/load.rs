@@ -220,13 +220,13 @@ fn content_files(inputs: &Inputs) -> (Vec<ContentFile<'_>>, Vec<Diagnostic>) {
             (Some(s), 2.., false) => files.push((rel, bytes, Role::Document(s))),
             (None, 1, true) => files.push((rel, bytes, Role::Home)),
             (_, _, true) => diags.push(
-                Diagnostic::new(rel, None, "an _index.md here introduces nothing").with_help(
-                    Some(format!(
+                Diagnostic::new(rel, None, "an _index.md here introduces nothing").with_help(Some(
+                    format!(
                         "only content/_index.md (the home page) and content/{{{}}}/_index.md \
                          (a section's listing page) are read",
                         Section::LISTED.map(Section::dir).join(",")
-                    )),
-                ),
+                    ),
+                )),
             ),
             _ => diags.push(
                 Diagnostic::new(rel, None, "file is not in a content section").with_help(Some(

@@ -9,7 +9,7 @@ use ntg::newdoc::{self, NewError};
 use ntg::output::Left;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +55,9 @@ enum Command {
         /// Check as a build with --drafts would.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage of the check took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Search the site a build left in public/ (or --output), as its search page does.
     Search {
@@ -126,6 +129,14 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     }
 }
 
+/// `--timings` for build and check: one line a stage, its time in milliseconds and its name,
+/// on standard error beside the other words for people.
+fn print_timings(timings: &[(&'static str, Duration)]) {
+    for (stage, took) in timings {
+        eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
@@ -149,9 +160,7 @@ fn main() -> ExitCode {
                 Ok(b) => {
                     print_diagnostics(&b.warnings, Format::Human);
                     if timings {
-                        for (stage, took) in &b.timings {
-                            eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
-                        }
+                        print_timings(&b.timings);
                     }
                     eprintln!(
                         "built {} pages ({} files) from {} documents into {} in {:.2} s",
@@ -183,7 +192,11 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { format, drafts } => match ntg::check(
+        Command::Check {
+            format,
+            drafts,
+            timings,
+        } => match ntg::check(
             &root,
             &Options {
                 drafts,
@@ -193,6 +206,9 @@ fn main() -> ExitCode {
             Ok(b) => {
                 // Warnings only: printed in the format asked for (`[]` in JSON when none).
                 print_diagnostics(&b.warnings, format);
+                if timings {
+                    print_timings(&b.timings);
+                }
                 eprintln!("checked {} documents: no errors", b.documents);
                 ExitCode::SUCCESS
             }
@@ -280,7 +296,7 @@ fn main() -> ExitCode {
                 }
                 Err(NewError::EmptySlug) => {
                     eprintln!(
-                        "error: the title `{}` has no letters a-z or digits 0-9 to name the file by",
+                        "error: the title `{}` has no letter or digit that folds to a-z or 0-9 to name the file by",
                         ntg::diagnostic::printable(&title)
                     );
                     ExitCode::from(2)

@@ -6,7 +6,7 @@ use crate::content::Section;
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::escape::escape;
 use crate::hash::{ContentHash, Hasher, Memo};
-use crate::names::slugify;
+use crate::names::heading_id;
 use crate::nesting;
 use crate::sanitise::{self, RawHtml, submission_id};
 use crate::site::Site;
@@ -271,7 +271,7 @@ pub fn render(
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, inner) = heading.take().expect("heading end follows its start");
                 let text = plain_text(&inner);
-                let base = id.unwrap_or_else(|| slugify(&text));
+                let base = id.unwrap_or_else(|| heading_id(&text));
                 let id = ids.claim(if submission {
                     submission_id(&base).into_owned()
                 } else {

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 /// Why `ntg new` could not write the document.
 #[derive(Debug)]
 pub enum NewError {
-    /// The title has no ASCII letters or digits to make a file name from.
+    /// Nothing of the title folds to an ASCII letter or digit to make a file name from
+    /// (`names::slug`): emoji only, or a script without a Latin spelling.
     EmptySlug,
     Exists(PathBuf),
     Io(std::io::Error),

@@ -11,24 +11,18 @@ pub use section_index::{INDEX_FILE, SectionIndex, read_section_index};
 use crate::authorities::LaCode;
 use crate::diagnostic::Pos;
 use crate::names::date::Date;
-use crate::names::{is_slug, slugify};
+use crate::names::{is_slug, slug};
 use crate::taxonomy::{GroupSlug, Level, OutcomeSlug, ThemeSlug};
 use serde::Serialize;
 use std::fmt;
 
-/// A slug for a document made from `s` (a title, a file name): `slugify` kept to what
-/// `DocSlug::check` accepts, ASCII letters and digits only (`slugify` keeps every letter, as
-/// heading ids may) and at most `MAX_SLUG_BYTES`, cut at a hyphen where it can be, so what
-/// `ntg new` writes and what `check` suggests always passes. Empty if `s` has no ASCII
-/// letter or digit.
+/// A slug for a document made from `s` (a title, a file name): `names::slug` (accents folded,
+/// what cannot be folded dropped) kept to at most `MAX_SLUG_BYTES`, cut at a hyphen where it
+/// can be, so what `ntg new` writes and what `check` suggests always passes `DocSlug::check`.
+/// Empty if nothing of `s` folds to an ASCII letter or digit.
 pub fn doc_slug(s: &str) -> String {
-    let words: Vec<String> = slugify(s)
-        .split('-')
-        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect())
-        .filter(|w: &String| !w.is_empty())
-        .collect();
     let mut out = String::new();
-    for w in words {
+    for w in slug(s).split('-') {
         let sep = usize::from(!out.is_empty());
         if out.len() + sep + w.len() > MAX_SLUG_BYTES {
             if out.is_empty() {
@@ -39,7 +33,7 @@ pub fn doc_slug(s: &str) -> String {
         if sep == 1 {
             out.push('-');
         }
-        out.push_str(&w);
+        out.push_str(w);
     }
     out
 }
@@ -148,7 +142,8 @@ impl Section {
         }
     }
 
-    /// The section's heading on its listing page.
+    /// The section's name: in navigation and breadcrumbs, and the heading of its listing page
+    /// unless its `_index.md` gives a `title`.
     pub fn title(self) -> &'static str {
         match self {
             Section::CaseStudies => "Case studies",
@@ -329,8 +324,8 @@ mod tests {
             Err(SlugError::TooLong(MAX_SLUG_BYTES + 1))
         );
         assert_eq!(DocSlug::check("a_b"), Err(SlugError::Characters));
-        assert_eq!(doc_slug("Café in Hackney: é/ü"), "caf-in-hackney");
-        assert_eq!(doc_slug("é/ü"), "");
+        assert_eq!(doc_slug("Café in Hackney: é/ü"), "cafe-in-hackney-eu");
+        assert_eq!(doc_slug("🎉/中文"), "");
         for long in [
             "word ".repeat(2000),
             "a".repeat(1000),

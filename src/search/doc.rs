@@ -2,7 +2,7 @@
 
 use crate::authorities::Authorities;
 use crate::content::Section;
-use crate::names::slugify;
+use crate::names::slug;
 use crate::site::Site;
 use crate::taxonomy::Taxonomies;
 
@@ -86,7 +86,7 @@ impl Facet {
 
 /// The filter value of a region: the slug of its name (`north-west`).
 pub fn region_slug(name: &str) -> String {
-    slugify(name)
+    slug(name)
 }
 
 /// One document as search indexes and shows it.
