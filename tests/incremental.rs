@@ -89,7 +89,7 @@ enum Expect {
 
 impl Expect {
     fn check(&self, step: &str, before: &Snapshot, after: &Snapshot) {
-        let file = |snap: &'_ Snapshot, rel: &str| -> Option<Vec<u8>> {
+        let file = |snap: &Snapshot, rel: &str| -> Option<Vec<u8>> {
             snap.iter().find(|(p, _)| p == rel).map(|(_, b)| b.clone())
         };
         match self {
@@ -306,8 +306,10 @@ struct Targets {
     /// Case studies no other file names, so moving or deleting them breaks no link.
     renamed: Doc,
     deleted: Doc,
+    /// The change of one gap value, and the indicator whose open data shows it.
     gap: Edit,
     gap_indicator: String,
+    /// `site.yaml` and `data/taxonomies.yaml` before any edit, whose lines the edits replace.
     site_yaml: String,
     taxonomies: String,
 }
@@ -952,6 +954,28 @@ fn every_edit_in_sequence() {
 #[test]
 fn every_edit_in_sequence_on_the_corpus() {
     run(&corpus(), &Kind::ALL);
+}
+
+/// The comparison can fail: an output a build left stale (here by not running after an
+/// edit) is reported, naming the files that differ and showing the first differing line.
+#[test]
+fn a_stale_output_is_reported_with_its_first_difference() {
+    let kind = fixture();
+    let mut h = Harness::new(&kind);
+    let targets = Targets::discover(&h.site, &kind.gap);
+    for edit in &targets.steps(Kind::Body)[0].edits {
+        edit.apply(&h.site);
+    }
+    let clean = h.clean();
+    let failure = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        h.assert_matches("stale", &clean)
+    }))
+    .expect_err("a stale output must not pass");
+    let message = failure.downcast_ref::<String>().expect("a message");
+    assert!(
+        message.contains(&targets.edited.page()) && message.contains(ADDED_WORD),
+        "{message}"
+    );
 }
 
 /// A build that fails leaves the output and every file of the cache as they were, and

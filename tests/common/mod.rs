@@ -107,7 +107,7 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// Where two snapshots (from [`snapshot`]) differ, described for a failing test: the files
 /// only one of them has, the first files whose bytes differ, and the first differing line
-/// of the first such file; `None` when they are the same files with the same bytes.
+/// of each of the first three; `None` when they are the same files with the same bytes.
 pub fn snapshot_difference(
     left_name: &str,
     left: &[(String, Vec<u8>)],
@@ -151,9 +151,9 @@ pub fn snapshot_difference(
         "different bytes".to_string(),
         &differing.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
     );
-    if let Some(first) = differing.first() {
+    for path in differing.iter().take(3) {
         report.push_str(&first_differing_line(
-            first, left_name, l[first], right_name, r[first],
+            path, left_name, l[path], right_name, r[path],
         ));
     }
     Some(report)
