@@ -634,13 +634,18 @@ fn body_line(text: &str) -> &str {
         .expect("a paragraph in the body")
 }
 
-/// Published case studies with no `slug:` key, sorted by path.
+/// Published case studies with no `slug:` key, sorted by path (a section's `_index.md`
+/// introduces the section and is no case study).
 fn published_case_studies(site: &Path) -> Vec<Doc> {
     let mut docs: Vec<Doc> = walkdir::WalkDir::new(site.join("content/case-studies"))
         .sort_by_file_name()
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| {
+            e.file_type().is_file()
+                && e.path().extension().is_some_and(|x| x == "md")
+                && e.file_name() != "_index.md"
+        })
         .map(|e| Doc {
             path: rel(site, e.path()),
             slug: e.path().file_stem().unwrap().to_string_lossy().into_owned(),
