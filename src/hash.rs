@@ -151,6 +151,11 @@ pub trait Memo<T>: Sync {
 
     /// Keeps `value`, made from `key`, for the next build.
     fn keep(&self, key: ContentHash, value: &T);
+
+    /// Whether anything is remembered at all: when not, a stage need not compute keys.
+    fn remembers(&self) -> bool {
+        true
+    }
 }
 
 /// No memory: every value is made afresh (`ntg check`, tests).
@@ -162,6 +167,10 @@ impl<T> Memo<T> for Forget {
     }
 
     fn keep(&self, _: ContentHash, _: &T) {}
+
+    fn remembers(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -105,6 +105,52 @@ impl Stopwatch {
     }
 }
 
+/// What the stages may reuse from the last build, by kind.
+struct Memos<'a> {
+    bodies: &'a dyn hash::Memo<Rendered>,
+    pages: &'a dyn hash::Memo<render::PageDone>,
+}
+
+/// Nothing reused: `check`, and sites rendered from memory.
+const FORGET: Memos<'static> = Memos {
+    bodies: &hash::Forget,
+    pages: &hash::Forget,
+};
+
+/// Renders `pages` in parallel into `sink`, returning every error. A page whose key the last
+/// build rendered at its path is taken from the last build's output as it is, when the sink
+/// can; any other is rendered and kept under its key for the next build.
+fn write_pages(
+    renderer: &render::Renderer,
+    pages: &[&render::Planned],
+    search: &render::SearchAssets,
+    sink: &dyn Sink,
+    memo: &dyn hash::Memo<render::PageDone>,
+) -> Vec<Diagnostic> {
+    let one = |page: &render::Planned| -> Result<(), Diagnostic> {
+        let rel = routes::output_file(&page.url)?;
+        let key = memo.remembers().then(|| {
+            let mut h = hash::Hasher::new();
+            h.part(rel.as_bytes())
+                .part(&renderer.key(page, search).to_bytes());
+            h.finish()
+        });
+        if let Some(key) = key
+            && memo.recall(key).is_some()
+            && output::reuse(sink, &rel)
+        {
+            return Ok(());
+        }
+        let html = renderer.render(page, search)?;
+        output::put(sink, &rel, html.as_bytes())?;
+        if let Some(key) = key {
+            memo.keep(key, &render::PageDone);
+        }
+        Ok(())
+    };
+    pages.par_iter().filter_map(|p| one(p).err()).collect()
+}
+
 /// Runs every stage over `inputs`, sending each output file to `sink` as it is made: `check`
 /// passes a sink that keeps nothing, `build` one that writes the staging folder, tests one
 /// that keeps the files in memory. With `index` (the site's root), the search index is built
@@ -113,7 +159,7 @@ impl Stopwatch {
 fn generate(
     inputs: &inputs::Inputs,
     options: &Options,
-    memo: &dyn hash::Memo<Rendered>,
+    memos: &Memos,
     sink: &dyn Sink,
     index: Option<&Path>,
     mut clock: Stopwatch,
@@ -137,14 +183,13 @@ fn generate(
     clock.lap("join");
     let theme = render::Theme::load(inputs, site.config.theme.as_deref())?;
     diags.extend(theme.warnings.iter().cloned());
-    let jobs = render::jobs(&site, &facts);
-    let urls: Vec<String> = jobs.iter().map(|j| j.url(&site)).collect();
+    let plan = render::plan(&site, &facts);
 
     let markdown::Bodies {
         docs: bodies,
         home: home_body,
         errors: too_deep,
-    } = markdown::bodies(&site, memo);
+    } = markdown::bodies(&site, memos.bodies);
     // A body too deep to render has no anchors for links to be checked against, so the
     // build stops here, reporting it with the errors found so far.
     if !too_deep.is_empty() {
@@ -173,8 +218,9 @@ fn generate(
     let open_data = data::export::all(&site.data, &site.authorities);
     clock.lap("open data");
     let doc_urls: BTreeSet<&str> = site.docs.iter().map(|d| d.url.as_str()).collect();
-    let generated: BTreeSet<String> = urls
+    let generated: BTreeSet<String> = plan
         .iter()
+        .map(|p| &p.url)
         .filter(|u| !doc_urls.contains(u.as_str()))
         .cloned()
         .chain(theme.static_files.keys().map(|k| format!("/{k}")))
@@ -190,9 +236,9 @@ fn generate(
         },
     ));
     // A URL that makes no valid file is reported when its page is written.
-    let page_files: BTreeSet<String> = urls
+    let page_files: BTreeSet<String> = plan
         .iter()
-        .filter_map(|u| routes::output_file(u).ok())
+        .filter_map(|p| routes::output_file(&p.url).ok())
         .map(|p| p.as_str().to_string())
         .collect();
     for rel in theme.static_files.keys() {
@@ -212,19 +258,23 @@ fn generate(
     let warnings = diags;
     clock.lap("link check");
 
-    let mut renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html)
-        .map_err(|mut e| {
+    let renderer = render::Renderer::new(&site, &facts, &theme, &bodies, &home_body.html).map_err(
+        |mut e| {
             e.extend(warnings.iter().cloned());
             diagnostic::sorted(e)
-        })?;
+        },
+    )?;
     let (scripts, scripts_dir) = search::scripts(&theme.static_files);
-    let (page_jobs, search_jobs): (Vec<render::Job>, Vec<render::Job>) = jobs
+    let (after_index, pages): (Vec<&render::Planned>, Vec<&render::Planned>) = plan
         .iter()
-        .cloned()
-        .partition(|j| !matches!(j, render::Job::Search));
+        .partition(|p| p.needs() == render::Needs::SearchIndex);
+    let mut assets = render::SearchAssets {
+        script: site.href(&format!("{scripts_dir}ui.js")),
+        meta: None,
+    };
     // The index is built while the pages render: it needs only the documents' text.
     let (mut errors, staged) = rayon::join(
-        || renderer.render_all(&page_jobs, sink),
+        || write_pages(&renderer, &pages, &assets, sink, memos.pages),
         || {
             let started = Instant::now();
             let staged = index.map(|root| {
@@ -245,11 +295,14 @@ fn generate(
             None
         }
     };
-    renderer.set_search(render::SearchAssets {
-        script: site.href(&format!("{scripts_dir}ui.js")),
-        meta: staged.as_ref().map(|s| site.href(&s.export.meta)),
-    });
-    errors.extend(renderer.render_all(&search_jobs, sink));
+    assets.meta = staged.as_ref().map(|s| site.href(&s.export.meta));
+    errors.extend(write_pages(
+        &renderer,
+        &after_index,
+        &assets,
+        sink,
+        memos.pages,
+    ));
     // `check` renders everything a build would into a sink that keeps nothing: its stages say so.
     clock.lap(if index.is_some() {
         "render and write pages, and index for search"
@@ -261,9 +314,9 @@ fn generate(
             .laps
             .push(("  of which the search index and its export", search_time));
     }
-    let sitemap_urls: Vec<&str> = urls
+    let sitemap_urls: Vec<&str> = plan
         .iter()
-        .map(String::as_str)
+        .map(|p| p.url.as_str())
         .filter(|u| *u != "/404.html")
         .collect();
     let extras = [
@@ -313,14 +366,14 @@ fn generate(
     } else {
         "feeds, static files and open data made, not written"
     });
-    let files = jobs.len()
+    let files = plan.len()
         + extras.len()
         + theme.static_files.len()
         + open_data.len()
         + staged.as_ref().map_or(0, |s| s.export.files.len());
     Ok((
         Built {
-            pages: jobs.len(),
+            pages: plan.len(),
             files,
             documents: site.docs.len(),
             warnings: diagnostic::sorted(warnings),
@@ -342,7 +395,7 @@ fn snapshot(root: &Path) -> (inputs::Inputs, Stopwatch) {
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let (inputs, clock) = snapshot(root);
     let sink = output::Discard::default();
-    generate(&inputs, options, &hash::Forget, &sink, None, clock).map(|(built, _)| built)
+    generate(&inputs, options, &FORGET, &sink, None, clock).map(|(built, _)| built)
 }
 
 /// A site rendered from `source` alone, with no disk: every output file by path, and the
@@ -353,7 +406,7 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
     let inputs = source.snapshot();
     clock.lap("read the site's files");
     let sink = output::Memory::default();
-    let (built, _) = generate(&inputs, options, &hash::Forget, &sink, None, clock)?;
+    let (built, _) = generate(&inputs, options, &FORGET, &sink, None, clock)?;
     Ok(Made {
         files: sink.into_files(),
         warnings: built.warnings,
@@ -416,12 +469,23 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         unchanged(diagnostic::sorted(diags))
     };
     let next = output::cache::Next::new();
-    let memo = output::cache::Memory {
+    let memory = output::cache::Memory {
         previous: &previous,
         next: &next,
     };
+    let memos = Memos {
+        bodies: &memory,
+        pages: &memory,
+    };
     let (inputs, clock) = snapshot(root);
-    let generated = generate(&inputs, options, &memo, staging.folder(), Some(root), clock);
+    let generated = generate(
+        &inputs,
+        options,
+        &memos,
+        staging.folder(),
+        Some(root),
+        clock,
+    );
     let (mut built, staged) = match generated {
         Ok((built, Some(staged))) => (built, staged),
         Ok((_, None)) => {

@@ -344,6 +344,11 @@ impl<T: Entry> Memo<T> for Memory<'_> {
     }
 }
 
+/// A page rendered, keyed by its path and everything it was rendered from.
+impl Entry for crate::render::PageDone {
+    const KIND: &'static str = "page";
+}
+
 /// A document's rendered body, keyed by what it was rendered from.
 impl Entry for crate::markdown::Rendered {
     const KIND: &'static str = "markdown";

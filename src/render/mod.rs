@@ -12,15 +12,39 @@ use crate::authorities::LaCode;
 use crate::content::Section;
 use crate::diagnostic::Diagnostic;
 use crate::facts::Facts;
+use crate::hash::{ContentHash, Hasher};
 use crate::markdown::Rendered;
-use crate::output::{self, Sink};
 use crate::routes;
 use crate::site::{DocId, Site};
 use crate::taxonomy::{GroupKind, Kind as TaxonomyKind, OutcomeKind, ThemeKind, Vocabulary};
-use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 use view::{Card, LinkView, Pagination, Views};
+
+/// Where a page's values go: the template's context when the page is rendered, or a hasher
+/// when only its key is wanted. One function fills both, so the key cannot miss a value.
+trait Fill {
+    fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T);
+}
+
+impl Fill for Context {
+    fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        Context::insert(self, name, value);
+    }
+}
+
+/// The values of a page, hashed as JSON, name by name, without the text being built.
+struct Keyed(Hasher);
+
+impl Fill for Keyed {
+    fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.0.part(name.as_bytes());
+        // Serialising views into a hasher cannot fail: they hold no maps with non-string
+        // keys, and the hasher never refuses bytes.
+        let _ = serde_json::to_writer(&mut self.0, value);
+        self.0.part(b"");
+    }
+}
 
 /// Items on one page of a listing.
 pub const PER_PAGE: usize = 50;
@@ -177,8 +201,51 @@ fn pages(n: usize) -> usize {
     n.div_ceil(PER_PAGE).max(1)
 }
 
-/// Every page of the site, in a fixed order.
-pub fn jobs<'a>(site: &Site, facts: &'a Facts) -> Vec<Job<'a>> {
+/// A page the last build rendered from a key (`Renderer::key`), at the path the key names:
+/// what the cache keeps so that the next build can take that page as it is.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct PageDone;
+
+/// One page of the plan, named by the site path it makes: the name two builds compare it
+/// by and the cache keeps it under. Its job's indices point into this build's immutable
+/// site and facts, and mean nothing outside it.
+#[derive(Debug, Clone)]
+pub struct Planned<'a> {
+    /// The site path the page is written at: `/themes/engaging-parents/`.
+    pub url: String,
+    pub job: Job<'a>,
+}
+
+/// What a page needs besides the site: the search page needs the index's file names, so it
+/// is rendered once the index is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Site,
+    SearchIndex,
+}
+
+impl Planned<'_> {
+    /// What this page must wait for.
+    pub fn needs(&self) -> Needs {
+        match self.job {
+            Job::Search => Needs::SearchIndex,
+            _ => Needs::Site,
+        }
+    }
+}
+
+/// Every page of the site, each named by its site path, in a fixed order.
+pub fn plan<'a>(site: &Site, facts: &'a Facts) -> Vec<Planned<'a>> {
+    jobs(site, facts)
+        .into_iter()
+        .map(|job| Planned {
+            url: job.url(site),
+            job,
+        })
+        .collect()
+}
+
+fn jobs<'a>(site: &Site, facts: &'a Facts) -> Vec<Job<'a>> {
     let mut jobs = vec![Job::Home];
     jobs.extend((0..site.docs.len()).map(Job::Document));
     for section in Section::LISTED {
@@ -217,7 +284,7 @@ pub fn jobs<'a>(site: &Site, facts: &'a Facts) -> Vec<Job<'a>> {
 
 impl Job<'_> {
     /// The site path this job writes.
-    pub fn url(&self, site: &Site) -> String {
+    fn url(&self, site: &Site) -> String {
         match self {
             Job::Home => routes::home(),
             Job::Document(id) => site.docs[*id].url.clone(),
@@ -282,7 +349,8 @@ pub struct Renderer<'a> {
     /// Where each template came from, for errors met while rendering.
     templates: Vec<(String, String)>,
     asset_version: String,
-    search: Option<SearchAssets>,
+    /// What every page's key starts from: the templates, by name and source.
+    templates_key: ContentHash,
 }
 
 impl<'a> Renderer<'a> {
@@ -327,13 +395,15 @@ impl<'a> Renderer<'a> {
                 .map(|t| (t.name.clone(), t.origin.clone()))
                 .collect(),
             asset_version: format!("{:08x}", crate::hash::fnv1a(css) as u32),
-            search: None,
+            templates_key: {
+                let mut h = Hasher::new();
+                h.part(b"pages");
+                for t in &theme.templates {
+                    h.part(t.name.as_bytes()).part(t.source.as_bytes());
+                }
+                h.finish()
+            },
         })
-    }
-
-    /// Gives the search page its client and index, once the index is built.
-    pub fn set_search(&mut self, assets: SearchAssets) {
-        self.search = Some(assets);
     }
 
     fn views(&self) -> Views<'a> {
@@ -389,12 +459,33 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one job to (site path, HTML).
-    pub fn render(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+    /// The hash of everything a page is rendered from: its template set, its template and
+    /// every value its template is given. Equal keys render equal bytes, so a page whose key
+    /// the last build rendered need not be rendered again.
+    pub fn key(&self, page: &Planned, search: &SearchAssets) -> ContentHash {
+        let mut key = Keyed(Hasher::new());
+        key.0.part(&self.templates_key.to_bytes());
+        let template = self.fill(page, search, &mut key);
+        key.0.part(template.as_bytes());
+        key.0.finish()
+    }
+
+    /// Renders one page to HTML.
+    pub fn render(&self, page: &Planned, search: &SearchAssets) -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        let template = self.fill(page, search, &mut ctx);
+        self.tera.render(&template, &ctx).map_err(|e| {
+            let what = format!("cannot render {}", page.url);
+            template_diagnostic(&e, &self.templates, &what)
+        })
+    }
+
+    /// Gives `ctx` every value the page's template is given, and returns the template's name.
+    fn fill<F: Fill>(&self, page: &Planned, search: &SearchAssets, ctx: &mut F) -> String {
         let site = self.site;
         let views = self.views();
-        let url = job.url(site);
-        let mut ctx = Context::new();
+        let url = &page.url;
+        let job = &page.job;
         let home_crumb = || views.link("Home", "/");
         let (template, title, description, crumbs): (
             String,
@@ -491,7 +582,7 @@ impl<'a> Renderer<'a> {
                     .sections
                     .get(section)
                     .map_or(&[][..], Vec::as_slice);
-                self.insert_listing(&mut ctx, list, &routes::section(*section), *page);
+                self.insert_listing(ctx, list, &routes::section(*section), *page);
                 let index = site.section_index(*section);
                 let heading = index
                     .and_then(|i| i.title.as_deref())
@@ -518,7 +609,7 @@ impl<'a> Renderer<'a> {
             Job::Term(tax, i, page) => {
                 let info = &tax.terms(site)[*i];
                 let list = &tax.lists(self.facts)[*i];
-                self.insert_listing(&mut ctx, list, &info.url, *page);
+                self.insert_listing(ctx, list, &info.url, *page);
                 ctx.insert("heading", info.name);
                 ctx.insert("caption", &label(info.singular));
                 let measured_by = match tax {
@@ -549,7 +640,7 @@ impl<'a> Renderer<'a> {
             Job::Authority(code, page) => {
                 let la = site.authorities.get(code);
                 let list = &self.facts.authorities[*code];
-                self.insert_listing(&mut ctx, list, &routes::authority(code), *page);
+                self.insert_listing(ctx, list, &routes::authority(code), *page);
                 ctx.insert("heading", &la.name);
                 ctx.insert("caption", &format!("Local authority, {}", la.region));
                 ctx.insert("code", &la.code.to_string());
@@ -612,7 +703,7 @@ impl<'a> Renderer<'a> {
                 let list = &rows.cells(self.facts)[*r][*o];
                 let row = &rows.taxonomy().terms(site)[*r];
                 let outcome = &Taxonomy::Outcomes.terms(site)[*o];
-                self.insert_listing(&mut ctx, list, &rows.cell_url(*r, *o, site), *page);
+                self.insert_listing(ctx, list, &rows.cell_url(*r, *o, site), *page);
                 let heading = format!("{} and {}", row.name, outcome.name.to_lowercase());
                 ctx.insert("heading", &heading);
                 ctx.insert("caption", "Evidence and gap map");
@@ -635,7 +726,7 @@ impl<'a> Renderer<'a> {
                 )
             }
             Job::Search => {
-                ctx.insert("search", &self.search);
+                ctx.insert("search", search);
                 ctx.insert("facets", &self.search_facets());
                 ctx.insert("browse", &self.browse_links());
                 (
@@ -647,23 +738,20 @@ impl<'a> Renderer<'a> {
             }
             Job::NotFound => ("404.html".into(), "Page not found".into(), None, vec![]),
         };
-        ctx.insert("site", &self.site_view(&url));
+        ctx.insert("site", &self.site_view(url));
         ctx.insert(
             "page",
             &PageMeta {
                 title,
-                canonical: site.config.base_url.absolute(&url),
+                canonical: site.config.base_url.absolute(url),
                 description,
                 breadcrumbs: crumbs,
             },
         );
-        let html = self.tera.render(&template, &ctx).map_err(|e| {
-            template_diagnostic(&e, &self.templates, &format!("cannot render {url}"))
-        })?;
-        Ok((url, html))
+        template
     }
 
-    fn insert_listing(&self, ctx: &mut Context, list: &[DocId], first: &str, page: usize) {
+    fn insert_listing<F: Fill>(&self, ctx: &mut F, list: &[DocId], first: &str, page: usize) {
         let views = self.views();
         let items: Vec<Card> = list
             .iter()
@@ -756,20 +844,6 @@ impl<'a> Renderer<'a> {
                 });
         }
         regions
-    }
-
-    /// Renders every job in parallel, storing each page in `sink` as soon as it is made, and
-    /// returns every error (a template that fails to render, a file that cannot be written).
-    pub fn render_all(&self, jobs: &[Job], sink: &dyn Sink) -> Vec<Diagnostic> {
-        jobs.par_iter()
-            .filter_map(|j| {
-                self.render(j)
-                    .and_then(|(url, html)| {
-                        output::put(sink, &routes::output_file(&url)?, html.as_bytes())
-                    })
-                    .err()
-            })
-            .collect()
     }
 }
 
