@@ -9,16 +9,16 @@
 //! Built only with the `fuzzing` feature, so that the HTML parser the checker needs is not
 //! part of `ntg` itself.
 
-use crate::authorities::Authorities;
-use crate::config::SiteConfig;
-use crate::content::{Lookups, Section, read_document, read_home};
-use crate::data::ees::{Table, parse_meta};
-use crate::data::indicators::Indicators;
 use crate::diagnostic::Diagnostic;
 use crate::inputs::SourceFile;
-use crate::markdown::{Highlighter, Links};
-use crate::sanitise::RawHtml;
-use crate::taxonomy::Taxonomies;
+use crate::render::markdown::{Highlighter, Links};
+use crate::render::sanitise::RawHtml;
+use crate::resolve::authorities::Authorities;
+use crate::resolve::config::SiteConfig;
+use crate::resolve::content::{Lookups, Section, read_document, read_home};
+use crate::resolve::data::ees::{Table, parse_meta};
+use crate::resolve::data::indicators::Indicators;
+use crate::resolve::taxonomy::Taxonomies;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -34,12 +34,15 @@ pub struct Vocabularies {
 impl Vocabularies {
     /// Loads the data files of the site at `root` as a build does.
     pub fn load(root: &Path) -> Result<Vocabularies, Vec<Diagnostic>> {
-        use crate::load::{AUTHORITIES, TAXONOMIES};
-        let inputs =
-            crate::inputs::Disk { root }.named(&[TAXONOMIES, AUTHORITIES, crate::data::INDICATORS]);
-        let taxonomies = crate::load::taxonomies(&inputs)?;
-        let authorities = crate::load::authorities(&inputs)?;
-        let indicators = crate::data::read_indicators(&inputs, &taxonomies)?;
+        use crate::resolve::{AUTHORITIES, TAXONOMIES};
+        let inputs = crate::inputs::Disk { root }.named(&[
+            TAXONOMIES,
+            AUTHORITIES,
+            crate::resolve::data::INDICATORS,
+        ]);
+        let taxonomies = crate::resolve::taxonomies(&inputs)?;
+        let authorities = crate::resolve::authorities(&inputs)?;
+        let indicators = crate::resolve::data::read_indicators(&inputs, &taxonomies)?;
         Ok(Vocabularies {
             taxonomies,
             authorities,
@@ -125,7 +128,7 @@ pub fn markdown(bytes: &[u8], trusted: bool) -> String {
         (false, _) => (Section::CaseStudies, RawHtml::Safe),
     };
     let path = format!("content/{}/fuzz.md", section.dir());
-    let rendered = crate::markdown::render(
+    let rendered = crate::render::markdown::render(
         &path,
         text,
         0,

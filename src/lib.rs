@@ -5,52 +5,31 @@
 //! load and resolve (`load`), join (`facts`), markdown (`markdown`), link check
 //! (`linkcheck`), render (`render`, `feeds`) and write (`output`).
 
-pub mod authorities;
-pub mod charts;
-pub mod config;
-pub mod content;
-pub mod csp;
-pub mod csvfile;
-pub mod data;
 pub mod diagnostic;
 pub mod escape;
-pub mod facts;
-pub mod feeds;
-pub mod frontmatter;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
-pub mod hash;
-pub mod html_tokens;
 pub mod inputs;
-pub mod linkcheck;
-pub mod load;
-pub mod markdown;
+pub mod join;
 pub mod names;
-pub mod nesting;
 pub mod newdoc;
 pub mod outpath;
-pub mod output;
 pub mod render;
-pub mod routes;
-pub mod sanitise;
+pub mod resolve;
 pub mod search;
-pub mod site;
-pub mod source;
-pub mod stamp;
 pub mod suggest;
-pub mod taxonomy;
-pub mod yaml;
+pub mod write;
 
 pub use diagnostic::Diagnostic;
-pub use load::Options;
+pub use resolve::Options;
 
 use inputs::Source;
-use markdown::Rendered;
-use output::Sink;
 use rayon::prelude::*;
+use render::markdown::Rendered;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use write::Sink;
 
 /// What a successful build produced.
 pub struct Built {
@@ -81,7 +60,7 @@ pub struct Failure {
     /// What went wrong, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// What the output is now, for the CLI to say.
-    pub output: output::Left,
+    pub output: write::Left,
 }
 
 /// Time per stage, taken as each one ends.
@@ -107,14 +86,14 @@ impl Stopwatch {
 
 /// What the stages may reuse from the last build, by kind.
 struct Memos<'a> {
-    bodies: &'a dyn hash::Memo<Rendered>,
-    pages: &'a dyn hash::Memo<render::PageDone>,
+    bodies: &'a dyn names::hash::Memo<Rendered>,
+    pages: &'a dyn names::hash::Memo<render::PageDone>,
 }
 
 /// Nothing reused: `check`, and sites rendered from memory.
 const FORGET: Memos<'static> = Memos {
-    bodies: &hash::Forget,
-    pages: &hash::Forget,
+    bodies: &names::hash::Forget,
+    pages: &names::hash::Forget,
 };
 
 /// Renders `pages` in parallel into `sink`, returning every error. A page whose key the last
@@ -125,24 +104,24 @@ fn write_pages(
     pages: &[&render::Planned],
     search: &render::SearchAssets,
     sink: &dyn Sink,
-    memo: &dyn hash::Memo<render::PageDone>,
+    memo: &dyn names::hash::Memo<render::PageDone>,
 ) -> Vec<Diagnostic> {
     let one = |page: &render::Planned| -> Result<(), Diagnostic> {
-        let rel = routes::output_file(&page.url)?;
+        let rel = resolve::routes::output_file(&page.url)?;
         let key = memo.remembers().then(|| {
-            let mut h = hash::Hasher::new();
+            let mut h = names::hash::Hasher::new();
             h.part(rel.as_bytes())
                 .part(&renderer.key(page, search).to_bytes());
             h.finish()
         });
         if let Some(key) = key
             && memo.recall(key).is_some()
-            && output::reuse(sink, &rel)
+            && write::reuse(sink, &rel)
         {
             return Ok(());
         }
         let html = renderer.render(page, search)?;
-        output::put(sink, &rel, html.as_bytes())?;
+        write::put(sink, &rel, html.as_bytes())?;
         if let Some(key) = key {
             memo.keep(key, &render::PageDone);
         }
@@ -164,12 +143,12 @@ fn generate(
     index: Option<&Path>,
     mut clock: Stopwatch,
 ) -> Result<(Built, Option<search::Staged>), Vec<Diagnostic>> {
-    let load::Loaded {
+    let resolve::Loaded {
         site,
         mut errors,
         failed,
         data_time,
-    } = load::load(inputs, options).map_err(|mut d| {
+    } = resolve::load(inputs, options).map_err(|mut d| {
         d.extend(inputs.problems.iter().cloned());
         diagnostic::sorted(d)
     })?;
@@ -179,17 +158,17 @@ fn generate(
         .laps
         .push(("  of which gap tables and series", data_time));
     let mut diags = errors;
-    let facts = facts::join(&site);
+    let facts = join::join(&site);
     clock.lap("join");
     let theme = render::Theme::load(inputs, site.config.theme.as_deref())?;
     diags.extend(theme.warnings.iter().cloned());
     let plan = render::plan(&site, &facts);
 
-    let markdown::Bodies {
+    let render::markdown::Bodies {
         docs: bodies,
         home: home_body,
         errors: too_deep,
-    } = markdown::bodies(&site, memos.bodies);
+    } = render::markdown::bodies(&site, memos.bodies);
     // A body too deep to render has no anchors for links to be checked against, so the
     // build stops here, reporting it with the errors found so far.
     if !too_deep.is_empty() {
@@ -198,24 +177,24 @@ fn generate(
     }
     clock.lap("markdown");
 
-    let mut pages: Vec<linkcheck::Page> = site
+    let mut pages: Vec<render::linkcheck::Page> = site
         .docs
         .iter()
         .zip(&bodies)
-        .map(|(d, body)| linkcheck::Page {
+        .map(|(d, body)| render::linkcheck::Page {
             path: &d.path,
             url: &d.url,
             body,
         })
         .collect();
     if let Some(h) = &site.home {
-        pages.push(linkcheck::Page {
+        pages.push(render::linkcheck::Page {
             path: &h.path,
             url: "/",
             body: &home_body,
         });
     }
-    let open_data = data::export::all(&site.data, &site.authorities);
+    let open_data = render::open_data::all(&site.data, &site.authorities);
     clock.lap("open data");
     let doc_urls: BTreeSet<&str> = site.docs.iter().map(|d| d.url.as_str()).collect();
     let generated: BTreeSet<String> = plan
@@ -225,11 +204,15 @@ fn generate(
         .cloned()
         .chain(theme.static_files.keys().map(|k| format!("/{k}")))
         .chain(open_data.iter().map(|(path, _)| path.clone()))
-        .chain(routes::GENERATED_FILES.iter().map(|s| s.to_string()))
+        .chain(
+            resolve::routes::GENERATED_FILES
+                .iter()
+                .map(|s| s.to_string()),
+        )
         .collect();
-    diags.extend(linkcheck::check(
+    diags.extend(render::linkcheck::check(
         &pages,
-        &linkcheck::Known {
+        &render::linkcheck::Known {
             site: &site,
             generated: &generated,
             failed: &failed,
@@ -238,11 +221,12 @@ fn generate(
     // A URL that makes no valid file is reported when its page is written.
     let page_files: BTreeSet<String> = plan
         .iter()
-        .filter_map(|p| routes::output_file(&p.url).ok())
+        .filter_map(|p| resolve::routes::output_file(&p.url).ok())
         .map(|p| p.as_str().to_string())
         .collect();
     for rel in theme.static_files.keys() {
-        if page_files.contains(rel) || routes::GENERATED_FILES.contains(&format!("/{rel}").as_str())
+        if page_files.contains(rel)
+            || resolve::routes::GENERATED_FILES.contains(&format!("/{rel}").as_str())
         {
             diags.push(Diagnostic::new(
                 format!("static/{rel}"),
@@ -322,11 +306,14 @@ fn generate(
     let extras = [
         (
             "sitemap.xml",
-            feeds::sitemap(&site, &sitemap_urls).into_bytes(),
+            render::feeds::sitemap(&site, &sitemap_urls).into_bytes(),
         ),
-        ("atom.xml", feeds::atom(&site, &facts).into_bytes()),
-        ("robots.txt", feeds::robots(&site).into_bytes()),
-        (csp::HEADERS_FILE, csp::headers_file().into_bytes()),
+        ("atom.xml", render::feeds::atom(&site, &facts).into_bytes()),
+        ("robots.txt", render::feeds::robots(&site).into_bytes()),
+        (
+            render::csp::HEADERS_FILE,
+            render::csp::headers_file().into_bytes(),
+        ),
     ];
     let writes = extras
         .par_iter()
@@ -354,7 +341,7 @@ fn generate(
                 .par_iter()
                 .map(|(path, bytes)| (path.trim_start_matches('/'), bytes.as_slice())),
         )
-        .filter_map(|(rel, bytes)| output::put(sink, rel, bytes).err())
+        .filter_map(|(rel, bytes)| write::put(sink, rel, bytes).err())
         .collect::<Vec<_>>();
     errors.extend(writes);
     if !errors.is_empty() {
@@ -394,7 +381,7 @@ fn snapshot(root: &Path) -> (inputs::Inputs, Stopwatch) {
 /// Checks the site at `root` as a build would, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let (inputs, clock) = snapshot(root);
-    let sink = output::Discard::default();
+    let sink = write::Discard::default();
     generate(&inputs, options, &FORGET, &sink, None, clock).map(|(built, _)| built)
 }
 
@@ -405,7 +392,7 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
     let mut clock = Stopwatch::start();
     let inputs = source.snapshot();
     clock.lap("read the site's files");
-    let sink = output::Memory::default();
+    let sink = write::Memory::default();
     let (built, _) = generate(&inputs, options, &FORGET, &sink, None, clock)?;
     Ok(Made {
         files: sink.into_files(),
@@ -415,7 +402,7 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
 
 /// Builds the site at `root` into `out`, replacing it only if the whole build succeeds.
 ///
-/// `out` is checked first (`output::Target`), and refused before anything is written if a
+/// `out` is checked first (`write::Target`), and refused before anything is written if a
 /// build there could destroy the site's files or a folder ntg did not write (`force`
 /// allows the last). The site is written to a staging folder beside `out` and marked with
 /// the build's id; then, holding the site's lock, the search index is put in place under
@@ -423,13 +410,13 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
 /// indexes and killed builds' leftovers are removed. A kill at any moment leaves the old or
 /// the new site at `out`, each with the index its marker names (see `search::INDEX_DIR`).
 pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<Built, Failure> {
-    let target = output::Target::check(root, out, force).map_err(|d| Failure {
+    let target = write::Target::check(root, out, force).map_err(|d| Failure {
         diagnostics: vec![d],
-        output: output::Left::Refused,
+        output: write::Left::Refused,
     })?;
     let unchanged = |diagnostics| Failure {
         diagnostics,
-        output: output::Left::Unchanged {
+        output: write::Left::Unchanged {
             existed: target.exists(),
         },
     };
@@ -437,7 +424,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         Diagnostic::new(target.shown(), None, format!("{what}: {e}"))
     };
     let lock = |what| {
-        output::Lock::exclusive(&root.join(search::LOCK)).map_err(|e| {
+        write::Lock::exclusive(&root.join(search::LOCK)).map_err(|e| {
             unchanged(vec![
                 Diagnostic::new(search::LOCK, None, format!("{what}: {e}")).with_help(Some(
                     "the lock lives in the site's `.ntg-cache/` folder: make that folder \
@@ -454,11 +441,11 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     };
     // What the last build kept: among it, the previous output's manifest, so that files this
     // build leaves unchanged are linked.
-    let previous = output::cache::Store::open(root, options.no_cache);
-    let manifest_key = output::manifest::Manifest::key(target.path());
-    let staging = output::Staging::create(&target, previous.get(manifest_key))
+    let previous = write::cache::Store::open(root, options.no_cache);
+    let manifest_key = write::manifest::Manifest::key(target.path());
+    let staging = write::Staging::create(&target, previous.get(manifest_key))
         .map_err(|e| unchanged(vec![cannot("cannot write the site", e)]))?;
-    let abandon = |staging: output::Staging, mut diags: Vec<Diagnostic>| {
+    let abandon = |staging: write::Staging, mut diags: Vec<Diagnostic>| {
         let index = (search::INDEX_DIR, root.join(search::INDEX_DIR));
         diags = staging
             .folder()
@@ -468,8 +455,8 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
         unchanged(diagnostic::sorted(diags))
     };
-    let next = output::cache::Next::new();
-    let memory = output::cache::Memory {
+    let next = write::cache::Next::new();
+    let memory = write::cache::Memory {
         previous: &previous,
         next: &next,
     };
@@ -498,7 +485,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         return Err(abandon(staging, vec![cannot("cannot write the site", e)]));
     }
     built.files += 1;
-    output::reached("staged");
+    write::reached("staged");
     let _held = lock("cannot lock the site's search indexes")?;
     let id = match staged.place(root) {
         Ok(id) => id,
@@ -515,17 +502,17 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
             return Err(abandon(staging, vec![d]));
         }
     };
-    output::reached("index-placed");
+    write::reached("index-placed");
     let manifest = staging.folder().manifest();
     let old = staging.swap_in().map_err(|(e, left)| Failure {
         diagnostics: vec![cannot("cannot put the new site in place", e)],
         output: left,
     })?;
-    output::reached("exchanged");
+    write::reached("exchanged");
     if let Err((dir, e)) = old.remove() {
         warnings.push(stuck(&dir, e));
     }
-    output::reached("old-removed");
+    write::reached("old-removed");
     // `--no-cache` neither reads nor replaces the cache.
     if !options.no_cache {
         warnings.extend(keep(root, next, manifest_key, &manifest));
@@ -539,12 +526,12 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
 /// Removes what killed builds left beside `target` and every search index but `keep` and
 /// those the markers of `target` and of the site's `public/` name. Called with the site's
 /// lock held; returns what could not be removed, as warnings.
-fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<Diagnostic> {
+fn tidy(root: &Path, target: &write::Target, keep: &[write::BuildId]) -> Vec<Diagnostic> {
     // Beside the output first: it may put back a site whose index must then be kept.
-    let mut stuck_dirs = output::leftovers::sweep_beside(target);
+    let mut stuck_dirs = write::leftovers::sweep_beside(target);
     let mut keep = keep.to_vec();
     for out in [target.path(), &root.join("public")] {
-        if let Ok(Some(id)) = output::marker::read(out) {
+        if let Ok(Some(id)) = write::marker::read(out) {
             keep.push(id);
         }
     }
@@ -581,9 +568,9 @@ fn tidy(root: &Path, target: &output::Target, keep: &[output::BuildId]) -> Vec<D
 /// cannot be saved is a warning (the site is whole, and the next build makes everything).
 fn keep(
     root: &Path,
-    next: output::cache::Next,
-    key: hash::ContentHash,
-    manifest: &output::manifest::Manifest,
+    next: write::cache::Next,
+    key: names::hash::ContentHash,
+    manifest: &write::manifest::Manifest,
 ) -> Option<Diagnostic> {
     let saved = next
         .put(key, manifest)
@@ -591,7 +578,7 @@ fn keep(
         .and_then(|()| next.commit(root));
     saved.err().map(|e| {
         Diagnostic::new(
-            output::cache::DIR,
+            write::cache::DIR,
             None,
             format!("could not save the build cache, so the next build makes every file: {e}"),
         )

@@ -3,10 +3,10 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ntg::Options;
-use ntg::content::Section;
 use ntg::diagnostic::{self, Diagnostic, Format};
 use ntg::newdoc::{self, NewError};
-use ntg::output::Left;
+use ntg::resolve::content::Section;
+use ntg::write::Left;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -281,8 +281,8 @@ fn main() -> ExitCode {
                 NewKind::Hypothesis => Section::Hypotheses,
                 NewKind::Evidence => Section::Evidence,
             };
-            let inputs = ntg::inputs::Disk { root: &root }.named(&[ntg::load::TAXONOMIES]);
-            let tax = match ntg::load::taxonomies(&inputs) {
+            let inputs = ntg::inputs::Disk { root: &root }.named(&[ntg::resolve::TAXONOMIES]);
+            let tax = match ntg::resolve::taxonomies(&inputs) {
                 Ok(t) => t,
                 Err(diags) => {
                     print_diagnostics(&diags, Format::Human);

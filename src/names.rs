@@ -11,7 +11,9 @@
 
 pub mod date;
 pub mod gss;
+pub mod hash;
 pub mod indicator;
+pub mod stamp;
 
 use unicode_normalization::char::decompose_compatible;
 

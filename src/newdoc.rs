@@ -1,8 +1,8 @@
 //! `ntg new`: a new document with every required key, valid as written (it is a draft, so
 //! it cannot be published by accident), and the allowed values listed beside each key.
 
-use crate::content::{EvidenceStatus, HypothesisStatus, Section, doc_slug};
-use crate::taxonomy::{Kind, Taxonomies, Vocabulary};
+use crate::resolve::content::{EvidenceStatus, HypothesisStatus, Section, doc_slug};
+use crate::resolve::taxonomy::{Kind, Taxonomies, Vocabulary};
 use std::path::{Path, PathBuf};
 
 /// Why `ntg new` could not write the document.
@@ -116,9 +116,9 @@ pub fn today() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontmatter::Fields;
     use crate::inputs::SourceFile;
-    use crate::source::split_front_matter;
+    use crate::resolve::content::split::split_front_matter;
+    use crate::resolve::frontmatter::Fields;
 
     fn file(rel: &str, text: String) -> SourceFile {
         SourceFile {

@@ -132,9 +132,9 @@ fn markdown_trusted() {
 
 #[test]
 fn ees_csv() {
-    let inputs = ntg::inputs::Disk { root: repo() }.named(&[ntg::load::AUTHORITIES]);
+    let inputs = ntg::inputs::Disk { root: repo() }.named(&[ntg::resolve::AUTHORITIES]);
     let authorities =
-        ntg::load::authorities(&inputs).expect("the repository's local authorities load");
+        ntg::resolve::authorities(&inputs).expect("the repository's local authorities load");
     replay("ees_csv", |bytes| {
         fuzzing::ees_csv(bytes, &authorities);
     });

@@ -4,14 +4,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use ntg::authorities::Authorities;
+use ntg::resolve::authorities::Authorities;
 use std::path::Path;
 use std::sync::LazyLock;
 
 static AUTHORITIES: LazyLock<Authorities> = LazyLock::new(|| {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let inputs = ntg::inputs::Disk { root: &root }.named(&[ntg::load::AUTHORITIES]);
-    ntg::load::authorities(&inputs).expect("the repository's local authorities load")
+    let inputs = ntg::inputs::Disk { root: &root }.named(&[ntg::resolve::AUTHORITIES]);
+    ntg::resolve::authorities(&inputs).expect("the repository's local authorities load")
 });
 
 fuzz_target!(|data: &[u8]| {

@@ -40,7 +40,7 @@ pub enum Entry {
 impl Entry {
     /// A file entry holding `bytes`.
     pub fn file(bytes: Vec<u8>) -> Entry {
-        let hash = crate::hash::fnv1a(&bytes);
+        let hash = crate::names::hash::fnv1a(&bytes);
         Entry::File { bytes, hash }
     }
 }

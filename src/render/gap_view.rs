@@ -2,13 +2,13 @@
 //! words, charts drawn, so templates only lay them out.
 
 use super::view::{Card, LinkView, Views};
-use crate::authorities::LaCode;
-use crate::charts::{self, Line, Style};
-use crate::content::Kind;
-use crate::data::ees::Value;
-use crate::data::gaps::{self, Direction, IndicatorGaps, Point, Series, Trend};
-use crate::data::indicators::Indicator;
-use crate::routes;
+use crate::render::charts::{self, Line, Style};
+use crate::resolve::authorities::LaCode;
+use crate::resolve::content::Kind;
+use crate::resolve::data::ees::Value;
+use crate::resolve::data::gaps::{self, Direction, IndicatorGaps, Point, Series, Trend};
+use crate::resolve::data::indicators::Indicator;
+use crate::resolve::routes;
 use serde::Serialize;
 
 /// How an indicator's unit reads: after a value, and for a gap.

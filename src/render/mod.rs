@@ -1,22 +1,33 @@
 //! The render stage: a flat list of typed page jobs, each rendered from the immutable site
 //! with Tera, in parallel.
 
+pub mod charts;
+pub mod csp;
+pub mod feeds;
 mod gap_view;
+pub mod html_tokens;
+pub mod linkcheck;
+pub mod markdown;
+pub mod nesting;
+pub mod open_data;
+pub mod sanitise;
 mod theme;
 mod view;
 
 pub use theme::Theme;
 pub use view::label;
 
-use crate::authorities::LaCode;
-use crate::content::Section;
 use crate::diagnostic::Diagnostic;
-use crate::facts::Facts;
-use crate::hash::{ContentHash, Hasher};
-use crate::markdown::Rendered;
-use crate::routes;
-use crate::site::{DocId, Site};
-use crate::taxonomy::{GroupKind, Kind as TaxonomyKind, OutcomeKind, ThemeKind, Vocabulary};
+use crate::join::Facts;
+use crate::names::hash::{ContentHash, Hasher};
+use crate::render::markdown::Rendered;
+use crate::resolve::authorities::LaCode;
+use crate::resolve::content::Section;
+use crate::resolve::routes;
+use crate::resolve::site::{DocId, Site};
+use crate::resolve::taxonomy::{
+    GroupKind, Kind as TaxonomyKind, OutcomeKind, ThemeKind, Vocabulary,
+};
 use serde::Serialize;
 use tera::{Context, Tera};
 use view::{Card, LinkView, Pagination, Views};
@@ -394,7 +405,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| (t.name.clone(), t.origin.clone()))
                 .collect(),
-            asset_version: format!("{:08x}", crate::hash::fnv1a(css) as u32),
+            asset_version: format!("{:08x}", crate::names::hash::fnv1a(css) as u32),
             templates_key: {
                 let mut h = Hasher::new();
                 h.part(b"pages");
@@ -451,7 +462,7 @@ impl<'a> Renderer<'a> {
             home: href("/"),
             stylesheet: format!("{}?v={}", href("/css/ntg.css"), self.asset_version),
             favicon: href("/favicon.svg"),
-            csp: crate::csp::policy(),
+            csp: crate::render::csp::policy(),
             feed: href("/atom.xml"),
             search: href(&routes::search()),
             nav,
@@ -543,7 +554,7 @@ impl<'a> Renderer<'a> {
                 let d = &site.docs[*id];
                 let body = &self.bodies[*id];
                 ctx.insert("doc", &views.doc(*id, &body.html, &body.headings));
-                if let crate::content::Kind::CaseStudy(c) = &d.kind {
+                if let crate::resolve::content::Kind::CaseStudy(c) = &d.kind {
                     let data = &site.data.indicators;
                     let gaps: Vec<_> = c
                         .indicators
@@ -770,7 +781,7 @@ impl<'a> Renderer<'a> {
 
     /// The search page's filters, one fieldset per facet.
     fn search_facets(&self) -> Vec<FacetView> {
-        crate::search::Facet::ALL
+        crate::join::facets::Facet::ALL
             .iter()
             .map(|f| FacetView {
                 key: f.key(),

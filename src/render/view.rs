@@ -1,11 +1,11 @@
 //! What templates receive: plain values computed in Rust, so templates only lay them out.
 
-use crate::content::{Document, Kind, Section};
-use crate::facts::Facts;
-use crate::markdown::Heading;
-use crate::routes;
-use crate::site::{DocId, Site};
-use crate::taxonomy::{Kind as TaxonomyKind, TermSlug};
+use crate::join::Facts;
+use crate::render::markdown::Heading;
+use crate::resolve::content::{Document, Kind, Section};
+use crate::resolve::routes;
+use crate::resolve::site::{DocId, Site};
+use crate::resolve::taxonomy::{Kind as TaxonomyKind, TermSlug};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,7 +96,7 @@ impl<'a> Views<'a> {
 
     pub fn term_links<K: TaxonomyKind>(
         &self,
-        vocab: &crate::taxonomy::Vocabulary<K>,
+        vocab: &crate::resolve::taxonomy::Vocabulary<K>,
         slugs: &[TermSlug<K>],
     ) -> Vec<LinkView> {
         slugs
@@ -137,12 +137,12 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn level_text(&self, level: crate::taxonomy::Level) -> String {
+    fn level_text(&self, level: crate::resolve::taxonomy::Level) -> String {
         let info = self.site.taxonomies.level_info(level);
         format!("Evidence level {}: {}", info.level, info.name)
     }
 
-    fn level(&self, level: crate::taxonomy::Level) -> LevelView {
+    fn level(&self, level: crate::resolve::taxonomy::Level) -> LevelView {
         let info = self.site.taxonomies.level_info(level);
         LevelView {
             level: info.level,
@@ -227,7 +227,7 @@ impl<'a> Views<'a> {
                 v.status_label = Some(label(h.status.as_str()));
                 let sup: Vec<DocId> = ids(self.facts.supported_by.get(&id)).collect();
                 let cha: Vec<DocId> = ids(self.facts.challenged_by.get(&id)).collect();
-                let mut las: Vec<&crate::authorities::LaCode> = sup
+                let mut las: Vec<&crate::resolve::authorities::LaCode> = sup
                     .iter()
                     .chain(&cha)
                     .flat_map(|&i| site.docs[i].kind.local_authorities())

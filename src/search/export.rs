@@ -15,9 +15,10 @@
 //! its contents, so a host can cache it forever.
 
 use super::analyzer;
-use super::doc::{Facet, SearchDoc};
+use super::doc::SearchDoc;
 use super::index::Fields;
-use crate::site::Site;
+use crate::join::facets::Facet;
+use crate::resolve::site::Site;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde::Serialize;
@@ -392,8 +393,8 @@ pub fn export(
     let hash = files
         .iter()
         .fold(0xcbf2_9ce4_8422_2325u64, |h, (path, bytes)| {
-            let h = crate::hash::fnv1a_continue(h, path.as_bytes());
-            crate::hash::fnv1a_continue(h, bytes)
+            let h = crate::names::hash::fnv1a_continue(h, path.as_bytes());
+            crate::names::hash::fnv1a_continue(h, bytes)
         });
     let hash = hash & 0xffff_ffff_ffff;
     let dir = format!("search/{hash:012x}");
@@ -426,7 +427,7 @@ fn empty(site: &Site) -> Export {
             .collect(),
     };
     let bytes = gzip(&serde_json::to_vec(&meta).unwrap_or_default());
-    let hash = crate::hash::fnv1a(&bytes) & 0xffff_ffff_ffff;
+    let hash = crate::names::hash::fnv1a(&bytes) & 0xffff_ffff_ffff;
     let dir = format!("search/{hash:012x}");
     let mut files = vec![(format!("{dir}/meta.bin"), bytes)];
     // Facet files with every value empty, so the client's counts still load.

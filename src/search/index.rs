@@ -3,7 +3,8 @@
 //! (not in the output) to answer `ntg search`, and read back for the static export.
 
 use super::analyzer;
-use super::doc::{Facet, SearchDoc};
+use super::doc::SearchDoc;
+use crate::join::facets::Facet;
 use std::path::Path;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,

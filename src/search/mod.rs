@@ -9,13 +9,14 @@ mod index;
 mod query;
 mod text;
 
-pub use doc::{Facet, SearchDoc, region_slug};
+use crate::join::facets::Facet;
+pub use doc::SearchDoc;
 pub use export::Export;
 pub use query::{Filters, Hit, query_terms, search as run};
 
 use crate::diagnostic::Diagnostic;
-use crate::output::BuildId;
-use crate::site::Site;
+use crate::resolve::site::Site;
+use crate::write::BuildId;
 use std::path::{Path, PathBuf};
 
 /// Where a site keeps its indexes, below its root: beside the site, not in it.
@@ -153,8 +154,8 @@ impl Staged {
 /// Removes every index of the site at `root` but those `keep` names, and what killed builds
 /// left while writing one: called with the site's lock held. Returns what could not be
 /// removed.
-pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::output::leftovers::Stuck> {
-    use crate::output::leftovers::abandoned;
+pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::write::leftovers::Stuck> {
+    use crate::write::leftovers::abandoned;
     let list = |dir: &Path| -> Vec<(PathBuf, String)> {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Vec::new();
@@ -182,7 +183,7 @@ pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::output::leftovers::Stu
         .chain(earlier)
         .filter_map(|(path, name)| {
             let e = remove(&cache, &path, &name).err()?;
-            Some(crate::output::leftovers::Stuck::removing(path, e))
+            Some(crate::write::leftovers::Stuck::removing(path, e))
         })
         .collect()
 }
@@ -199,7 +200,7 @@ fn remove(cache: &Path, path: &Path, name: &str) -> std::io::Result<()> {
     }
     let doomed = cache.join(format!("{STAGING}{}-{name}", std::process::id()));
     std::fs::rename(path, &doomed)?;
-    crate::output::reached("index-doomed");
+    crate::write::reached("index-doomed");
     std::fs::remove_dir_all(&doomed)
 }
 
@@ -214,8 +215,8 @@ pub fn scripts(
         .map(|(rel, bytes)| (rel.as_str(), compact(&String::from_utf8_lossy(bytes))))
         .collect();
     let hash = js.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, (rel, text)| {
-        crate::hash::fnv1a_continue(
-            crate::hash::fnv1a_continue(h, rel.as_bytes()),
+        crate::names::hash::fnv1a_continue(
+            crate::names::hash::fnv1a_continue(h, rel.as_bytes()),
             text.as_bytes(),
         )
     });
@@ -261,10 +262,10 @@ pub fn is_script(rel: &str) -> bool {
 /// Opens the index that answers for the site a build left in `out`: the one its marker
 /// names. The site's lock is held shared meanwhile, so no build removes it in between.
 pub fn open(root: &Path, out: &Path) -> Result<(tantivy::Index, index::Fields), String> {
-    let _lock = crate::output::Lock::shared(&root.join(LOCK))
+    let _lock = crate::write::Lock::shared(&root.join(LOCK))
         .map_err(|e| format!("cannot read the search index: {e}"))?;
     let rebuild = "run `ntg build` first";
-    let id = match crate::output::marker::read(out) {
+    let id = match crate::write::marker::read(out) {
         Ok(Some(id)) => id,
         Ok(None) if !out.is_dir() => {
             return Err(format!("no site at {}: {rebuild}", out.display()));
@@ -273,7 +274,7 @@ pub fn open(root: &Path, out: &Path) -> Result<(tantivy::Index, index::Fields), 
             return Err(format!(
                 "{} holds no site built by `ntg build` (it has no `{}`): {rebuild}",
                 out.display(),
-                crate::output::marker::FILE
+                crate::write::marker::FILE
             ));
         }
         Err(e) => return Err(format!("cannot read {}: {e}", out.display())),
@@ -315,10 +316,10 @@ pub fn cli(
                 .join("\n"),
         )
     };
-    use crate::load::{AUTHORITIES, TAXONOMIES};
+    use crate::resolve::{AUTHORITIES, TAXONOMIES};
     let inputs = crate::inputs::Disk { root }.named(&[TAXONOMIES, AUTHORITIES]);
-    let tax = crate::load::taxonomies(&inputs).map_err(site_error)?;
-    let las = crate::load::authorities(&inputs).map_err(site_error)?;
+    let tax = crate::resolve::taxonomies(&inputs).map_err(site_error)?;
+    let las = crate::resolve::authorities(&inputs).map_err(site_error)?;
     for (f, chosen) in Facet::ALL.iter().zip(filters) {
         let values = f.values_of(&tax, &las);
         for v in chosen {

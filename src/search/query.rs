@@ -2,8 +2,8 @@
 //! match (in the title, boosted, or the body); filters narrow without changing scores.
 
 use super::analyzer;
-use super::doc::Facet;
 use super::index::Fields;
+use crate::join::facets::Facet;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};

@@ -2,10 +2,10 @@
 //! period, place and combination of filters, with indicator columns holding numbers or DfE's
 //! symbols for missing values. Every malformed row is reported at its line and column.
 
-use crate::authorities::{Authorities, LaCode};
-use crate::csvfile::{Csv, field_column};
 use crate::diagnostic::{Diagnostic, Pos, printable};
 use crate::names::gss::{CodeForm, GssCode, gss_help};
+use crate::resolve::authorities::{Authorities, LaCode};
+use crate::resolve::csvfile::{Csv, field_column};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -8,7 +8,7 @@
 //!
 //! The cache is an optimisation and is never trusted beyond its checks: a file that is
 //! missing, unreadable, truncated, of another format or another version of ntg
-//! (`crate::stamp::version`), or whose body fails its checksum or does not decode, opens as
+//! (`crate::names::stamp::version`), or whose body fails its checksum or does not decode, opens as
 //! an empty store that says why ([`Ignored`]). Opening never fails and never panics.
 //!
 //! The file: `MAGIC`, the format (u32), the version's length (u32) and text, the body's
@@ -16,7 +16,7 @@
 //! body: postcard of kind -> key -> the entry's own postcard bytes, so that an entry is
 //! decoded only when it is asked for, and carried to the next build without being decoded.
 
-use crate::hash::{ContentHash, Memo};
+use crate::names::hash::{ContentHash, Memo};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -140,7 +140,7 @@ impl Store {
         if no_cache {
             return Store::empty(Ignored::NoCache);
         }
-        read(&root.join(DIR).join(FILE), &crate::stamp::version())
+        read(&root.join(DIR).join(FILE), &crate::names::stamp::version())
     }
 
     fn empty(why: Ignored) -> Store {
@@ -318,7 +318,7 @@ impl Next {
     /// a killed build's, to remove).
     pub fn commit(self, root: &Path) -> io::Result<()> {
         let body = self.body.into_inner().unwrap_or_else(|p| p.into_inner());
-        write(&root.join(DIR), &body, &crate::stamp::version())
+        write(&root.join(DIR), &body, &crate::names::stamp::version())
     }
 }
 
@@ -350,7 +350,7 @@ impl Entry for crate::render::PageDone {
 }
 
 /// A document's rendered body, keyed by what it was rendered from.
-impl Entry for crate::markdown::Rendered {
+impl Entry for crate::render::markdown::Rendered {
     const KIND: &'static str = "markdown";
 }
 
@@ -571,7 +571,7 @@ mod tests {
     #[test]
     fn a_length_past_the_end_of_the_file_is_refused_before_it_is_read() {
         let (root, file) = committed();
-        let version = crate::stamp::version();
+        let version = crate::names::stamp::version();
         let mut bytes = header(&version, b"");
         let at = MAGIC.len() + 8 + version.len();
         bytes[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
@@ -621,7 +621,7 @@ mod tests {
     fn a_body_that_does_not_decode_is_empty() {
         let (root, file) = committed();
         let body = [0xff; 32];
-        let mut bytes = header(&crate::stamp::version(), &body);
+        let mut bytes = header(&crate::names::stamp::version(), &body);
         bytes.extend_from_slice(&body);
         std::fs::write(&file, &bytes).unwrap();
         let store = Store::open(root.path(), false);

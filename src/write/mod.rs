@@ -25,7 +25,7 @@ pub use staging::{Old, Staging};
 pub use target::Target;
 
 use crate::Diagnostic;
-use crate::hash::ContentHash;
+use crate::names::hash::ContentHash;
 use manifest::{Manifest, Previous, Record, Recorder};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;

@@ -4,9 +4,9 @@
 
 use super::ees::{GeoLevel, PlaceKey, Table, TimePeriod, Value};
 use super::indicators::Indicator;
-use crate::authorities::LaCode;
 use crate::diagnostic::{Bounded, Diagnostic, Pos};
 use crate::names::gss::GssCode;
+use crate::resolve::authorities::LaCode;
 use std::collections::BTreeMap;
 
 /// One year of one place.

@@ -3,16 +3,15 @@
 //! once per build; every page that shows a gap reads the series computed here.
 
 pub mod ees;
-pub mod export;
 pub mod gaps;
 pub mod indicators;
 pub mod neighbours;
 
-use crate::authorities::Authorities;
 use crate::diagnostic::Diagnostic;
 use crate::inputs::{Inputs, SourceFile};
+use crate::resolve::authorities::Authorities;
+use crate::resolve::taxonomy::Taxonomies;
 use crate::suggest::did_you_mean;
-use crate::taxonomy::Taxonomies;
 use ees::Table;
 use gaps::{IndicatorGaps, Selection};
 use indicators::{Indicator, Indicators, Spanned};

@@ -4,7 +4,7 @@
 //! HTML parser behind the sanitiser takes time quadratic in the depth of what it is given.
 
 use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::html_tokens::each_token_ending;
+use crate::render::html_tokens::each_token_ending;
 use html5ever::tokenizer::{EndTag, StartTag, TagToken};
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::ops::{ControlFlow, Range};

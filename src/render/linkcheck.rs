@@ -2,8 +2,8 @@
 //! one place that decides whether a link is good, broken, or points at something unpublished.
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{Rendered, Target};
-use crate::site::Site;
+use crate::render::markdown::{Rendered, Target};
+use crate::resolve::site::Site;
 use crate::suggest::nearest;
 use std::collections::{BTreeSet, HashMap};
 
@@ -21,7 +21,7 @@ pub struct Known<'a> {
     pub generated: &'a BTreeSet<String>,
     /// Paths and likely URLs of documents that failed to load: links to them are not
     /// reported again, since the document's own error is.
-    pub failed: &'a [crate::load::Failed],
+    pub failed: &'a [crate::resolve::Failed],
 }
 
 #[derive(Clone, Copy)]

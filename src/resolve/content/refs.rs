@@ -3,9 +3,9 @@
 
 use super::{DocSlug, Document, Kind, Located, Section};
 use crate::diagnostic::Diagnostic;
-use crate::load::Failed;
-use crate::routes::GENERATED_SECTIONS;
-use crate::site::Site;
+use crate::resolve::Failed;
+use crate::resolve::routes::GENERATED_SECTIONS;
+use crate::resolve::site::Site;
 use crate::suggest::did_you_mean;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -79,11 +79,11 @@ pub fn cross_check(docs: &[Document], failed: &[Failed]) -> Vec<Diagnostic> {
 /// A published document that names an unpublished one (a draft hypothesis it supports, say)
 /// would link to a page that does not exist.
 pub fn unpublished_refs(site: &Site) -> Vec<Diagnostic> {
-    let withheld: std::collections::HashMap<(Section, &str), &crate::site::Withheld> = site
-        .unpublished
-        .iter()
-        .map(|w| ((w.section, w.slug.as_str()), w))
-        .collect();
+    let withheld: std::collections::HashMap<(Section, &str), &crate::resolve::site::Withheld> =
+        site.unpublished
+            .iter()
+            .map(|w| ((w.section, w.slug.as_str()), w))
+            .collect();
     let mut diags = Vec::new();
     for d in &site.docs {
         let refs: Vec<(&Located<DocSlug>, Section, &str)> = match &d.kind {

@@ -1,9 +1,9 @@
 //! `data/local-authorities.csv`: English local authorities by GSS code, name and region.
 
-use crate::csvfile::{Csv, field_column};
 use crate::diagnostic::{Diagnostic, Pos, printable};
 use crate::inputs::SourceFile;
 use crate::names::gss::{CodeForm, GssCode, gss_help};
+use crate::resolve::csvfile::{Csv, field_column};
 use crate::suggest::did_you_mean;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};

@@ -3,12 +3,14 @@
 //! names are checked against the table once the tables are read.
 
 use crate::diagnostic::{Diagnostic, Pos, printable};
-use crate::frontmatter::Fields;
 use crate::inputs::SourceFile;
 use crate::names::indicator::IndicatorId;
+use crate::resolve::frontmatter::Fields;
+use crate::resolve::taxonomy::{
+    GroupSlug, Kind as TaxonomyKind, OutcomeSlug, Taxonomies, Vocabulary,
+};
+use crate::resolve::yaml::Value;
 use crate::suggest::did_you_mean;
-use crate::taxonomy::{GroupSlug, Kind as TaxonomyKind, OutcomeSlug, Taxonomies, Vocabulary};
-use crate::yaml::Value;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -85,7 +87,7 @@ impl Indicators {
         taxonomies: &Taxonomies,
     ) -> Result<Indicators, Vec<Diagnostic>> {
         let rel = file.rel.as_str();
-        let root = crate::yaml::parse(rel, &file.text, 1).map_err(|d| vec![d])?;
+        let root = crate::resolve::yaml::parse(rel, &file.text, 1).map_err(|d| vec![d])?;
         let items = match root.value {
             Value::Seq(items) => items,
             Value::Null => Vec::new(),
@@ -210,7 +212,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     // `javascript:` URL nor a stray quote reaches the page.
     let source_url = source_url.filter(|url| {
         let web = (url.starts_with("https://") || url.starts_with("http://"))
-            && !url.contains(crate::config::not_in_a_url);
+            && !url.contains(crate::resolve::config::not_in_a_url);
         if !web {
             let p = f.value_pos("source_url", url);
             f.error(
@@ -271,7 +273,7 @@ fn term<K: TaxonomyKind>(
     f: &mut Fields,
     key: &'static str,
     vocab: &Vocabulary<K>,
-) -> Option<crate::taxonomy::TermSlug<K>> {
+) -> Option<crate::resolve::taxonomy::TermSlug<K>> {
     let s: String = f.required(key)?;
     match vocab.resolve(&s) {
         Ok(slug) => Some(slug),

@@ -5,7 +5,7 @@
 //! could take one of the page's own.
 
 use crate::escape::push_escaped;
-use crate::html_tokens::each_token;
+use crate::render::html_tokens::each_token;
 use html5ever::tokenizer::{CharacterTokens, StartTag, Tag, TagToken};
 use std::borrow::Cow;
 use std::collections::HashSet;

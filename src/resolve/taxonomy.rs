@@ -3,8 +3,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::inputs::SourceFile;
+use crate::resolve::yaml::spanned_pos;
 use crate::suggest::did_you_mean;
-use crate::yaml::spanned_pos;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_saphyr::Spanned;
 use std::collections::HashMap;
@@ -190,7 +190,8 @@ impl Taxonomies {
             #[serde(default)]
             description: Option<String>,
         }
-        let raw: Raw = crate::yaml::from_str(&file.rel, &file.text).map_err(|d| vec![d])?;
+        let raw: Raw =
+            crate::resolve::yaml::from_str(&file.rel, &file.text).map_err(|d| vec![d])?;
         let mut diags = Vec::new();
         fn vocabulary<K: Kind>(
             raw: Vec<RawTerm>,

@@ -9,7 +9,7 @@
 //! removing the old tree after the swap unlinks every linked file once more, which moves it.
 
 use super::cache::Entry;
-use crate::hash::ContentHash;
+use crate::names::hash::ContentHash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::Metadata;

@@ -5,8 +5,8 @@
 //! are the schema, so `finish` can name every other key as unknown, with the nearest known key.
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::resolve::yaml::{self, Node, Value};
 use crate::suggest::did_you_mean;
-use crate::yaml::{self, Node, Value};
 use serde::de::DeserializeOwned;
 
 /// The keys of one mapping as the parser read them, and the errors found in them so far.

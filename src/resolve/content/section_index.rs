@@ -3,9 +3,9 @@
 
 use super::Section;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::frontmatter::Fields;
 use crate::inputs::SourceFile;
-use crate::source::split_front_matter;
+use crate::resolve::content::split::split_front_matter;
+use crate::resolve::frontmatter::Fields;
 
 /// The name of the file that introduces a section.
 pub const INDEX_FILE: &str = "_index.md";

@@ -1,10 +1,10 @@
 //! `data/statistical-neighbours.csv`: for each local authority, the ten most like it on DfE's
 //! statistical neighbour model, so a council can compare itself with councils like it.
 
-use crate::authorities::{Authorities, LaCode};
-use crate::csvfile::Csv;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::inputs::SourceFile;
+use crate::resolve::authorities::{Authorities, LaCode};
+use crate::resolve::csvfile::Csv;
 use crate::suggest::did_you_mean;
 use std::collections::BTreeMap;
 

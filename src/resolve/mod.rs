@@ -1,18 +1,29 @@
 //! The load and resolve stages: walk `content/` and `data/`, read every file in parallel,
 //! and turn them into the immutable `Site`, or into every error found on the way.
 
-use crate::authorities::Authorities;
-use crate::config::SiteConfig;
-use crate::content::{
+pub mod authorities;
+pub mod config;
+pub mod content;
+pub mod csvfile;
+pub mod data;
+pub mod frontmatter;
+pub mod routes;
+pub mod site;
+pub mod taxonomy;
+pub mod yaml;
+
+use crate::diagnostic::Diagnostic;
+use crate::inputs::{Inputs, SETTINGS, SourceFile};
+use authorities::Authorities;
+use config::SiteConfig;
+use content::{
     DocSlug, Document, Home, INDEX_FILE, Lookups, Section, SectionIndex, cross_check,
     read_document, read_home, read_section_index, unpublished_refs,
 };
-use crate::data::{self, indicators::Indicators};
-use crate::diagnostic::Diagnostic;
-use crate::inputs::{Inputs, SETTINGS, SourceFile};
-use crate::site::{Reference, Site};
-use crate::taxonomy::Taxonomies;
+use data::indicators::Indicators;
 use rayon::prelude::*;
+use site::{Reference, Site};
+use taxonomy::Taxonomies;
 
 /// What the command line can change about a build.
 #[derive(Debug, Clone, Default)]

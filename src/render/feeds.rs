@@ -1,9 +1,9 @@
 //! The machine-readable files: sitemap.xml, atom.xml and robots.txt.
 
-use crate::content::Section;
 use crate::escape::escape;
-use crate::facts::Facts;
-use crate::site::Site;
+use crate::join::Facts;
+use crate::resolve::content::Section;
+use crate::resolve::site::Site;
 
 /// Every page of the site, on the base URL, in the order given.
 pub fn sitemap(site: &Site, urls: &[&str]) -> String {

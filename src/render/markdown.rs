@@ -2,14 +2,14 @@
 //! rewritten to their target's URL (and recorded so they can be checked once every page's
 //! anchors are known), and untrusted HTML sanitised.
 
-use crate::content::Section;
 use crate::diagnostic::{Diagnostic, LineIndex, Pos};
 use crate::escape::escape;
-use crate::hash::{ContentHash, Hasher, Memo};
+use crate::names::hash::{ContentHash, Hasher, Memo};
 use crate::names::heading_id;
-use crate::nesting;
-use crate::sanitise::{self, RawHtml, submission_id};
-use crate::site::Site;
+use crate::render::nesting;
+use crate::render::sanitise::{self, RawHtml, submission_id};
+use crate::resolve::content::Section;
+use crate::resolve::site::Site;
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
     html,

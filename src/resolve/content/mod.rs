@@ -3,16 +3,17 @@
 mod read;
 mod refs;
 mod section_index;
+pub mod split;
 
 pub use read::{Lookups, read_document, read_home};
 pub use refs::{cross_check, unpublished_refs};
 pub use section_index::{INDEX_FILE, SectionIndex, read_section_index};
 
-use crate::authorities::LaCode;
 use crate::diagnostic::Pos;
 use crate::names::date::Date;
 use crate::names::{is_slug, slug};
-use crate::taxonomy::{GroupSlug, Level, OutcomeSlug, ThemeSlug};
+use crate::resolve::authorities::LaCode;
+use crate::resolve::taxonomy::{GroupSlug, Level, OutcomeSlug, ThemeSlug};
 use serde::Serialize;
 use std::fmt;
 

@@ -1,12 +1,12 @@
 //! Every address the build generates, in one place, so that pages, links, the sitemap and
 //! the check for free pages that would take a generated URL all agree.
 
-use crate::authorities::LaCode;
-use crate::content::Section;
 use crate::diagnostic::Diagnostic;
 use crate::names::indicator::IndicatorId;
 use crate::outpath::OutputPath;
-use crate::taxonomy::{Kind, TermSlug};
+use crate::resolve::authorities::LaCode;
+use crate::resolve::content::Section;
+use crate::resolve::taxonomy::{Kind, TermSlug};
 
 /// First path segments that belong to generated pages; a free page may not use them.
 pub const GENERATED_SECTIONS: &[&str] = &[

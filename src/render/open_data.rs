@@ -5,11 +5,11 @@
 //! source files do, so its meaning is not lost. A gap with a missing side carries that side's
 //! symbol.
 
-use super::DataSet;
-use super::ees::Value;
-use super::gaps::{IndicatorGaps, Series};
-use super::indicators::Indicator;
-use crate::authorities::{Authorities, LaCode};
+use crate::resolve::authorities::{Authorities, LaCode};
+use crate::resolve::data::DataSet;
+use crate::resolve::data::ees::Value;
+use crate::resolve::data::gaps::{IndicatorGaps, Series};
+use crate::resolve::data::indicators::Indicator;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -179,7 +179,7 @@ pub fn indicator_files(ind: &Indicator, g: &IndicatorGaps) -> [(String, Vec<u8>)
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(CSV_HEADER);
     csv_rows(&mut w, &[], &doc.places);
-    let base = crate::routes::indicator_data(&ind.id);
+    let base = crate::resolve::routes::indicator_data(&ind.id);
     [
         (format!("{base}.json"), json(&doc)),
         (format!("{base}.csv"), finish(w)),
@@ -210,7 +210,7 @@ pub fn authority_files(data: &DataSet, las: &Authorities, code: &LaCode) -> [(St
         region: &la.region,
         indicators,
     };
-    let base = crate::routes::authority_data(code);
+    let base = crate::resolve::routes::authority_data(code);
     [
         (format!("{base}.json"), json(&doc)),
         (format!("{base}.csv"), finish(w)),

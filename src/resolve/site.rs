@@ -1,18 +1,18 @@
 //! The resolved site: configuration, vocabularies and the documents this build publishes.
 //! Built once by `load`, only read afterwards.
 
-use crate::authorities::Authorities;
-use crate::config::SiteConfig;
-use crate::content::{Document, EvidenceStatus, Home, Kind, Section, SectionIndex};
-use crate::data::DataSet;
-use crate::taxonomy::Taxonomies;
+use crate::resolve::authorities::Authorities;
+use crate::resolve::config::SiteConfig;
+use crate::resolve::content::{Document, EvidenceStatus, Home, Kind, Section, SectionIndex};
+use crate::resolve::data::DataSet;
+use crate::resolve::taxonomy::Taxonomies;
 
 /// A document left out of this build.
 #[derive(Debug)]
 pub struct Withheld {
     pub path: String,
     pub url: String,
-    pub section: crate::content::Section,
+    pub section: crate::resolve::content::Section,
     pub slug: String,
     pub why: &'static str,
 }

@@ -1,8 +1,8 @@
 //! `site.yaml`, and the base URL every link and canonical address is built on.
 
 use crate::diagnostic::{Diagnostic, printable};
-use crate::frontmatter::Fields;
 use crate::inputs::{Inputs, SourceFile};
+use crate::resolve::frontmatter::Fields;
 use std::fmt;
 
 /// An absolute http(s) URL, split so a site served from a sub-path links correctly.

@@ -1,10 +1,12 @@
 //! The join stage: everything a page shows about other pages, computed once for the whole
 //! site (listings, term and local-authority lists, backlinks), so no page scans all documents.
 
-use crate::authorities::LaCode;
-use crate::content::{Document, Kind, Section};
-use crate::site::{DocId, Site};
-use crate::taxonomy::{Kind as TaxonomyKind, TermSlug, Vocabulary};
+pub mod facets;
+
+use crate::resolve::authorities::LaCode;
+use crate::resolve::content::{Document, Kind, Section};
+use crate::resolve::site::{DocId, Site};
+use crate::resolve::taxonomy::{Kind as TaxonomyKind, TermSlug, Vocabulary};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 

@@ -5,16 +5,16 @@ use super::{
     CaseStudy, Common, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
     HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, doc_slug,
 };
-use crate::authorities::{Authorities, LaCode, LookupError};
-use crate::data::indicators::Indicators;
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::frontmatter::Fields;
 use crate::inputs::SourceFile;
 use crate::names::date::Date;
 use crate::names::indicator::IndicatorId;
-use crate::source::split_front_matter;
+use crate::resolve::authorities::{Authorities, LaCode, LookupError};
+use crate::resolve::content::split::split_front_matter;
+use crate::resolve::data::indicators::Indicators;
+use crate::resolve::frontmatter::Fields;
+use crate::resolve::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};
 use crate::suggest::did_you_mean;
-use crate::taxonomy::{Kind as TaxonomyKind, Level, Taxonomies, TermSlug, Vocabulary};
 
 /// What references in front matter are checked against.
 pub struct Lookups<'a> {
