@@ -421,6 +421,9 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     }
     built.files += 1;
     output::reached("staged");
+    // The steps after the site is staged, timed too: at 10,000 documents, putting the site
+    // in place and removing the old one cost seconds.
+    let mut clock = Stopwatch::start();
     let _held = lock("cannot lock the site's search indexes")?;
     let id = match staged.place(root) {
         Ok(id) => id,
@@ -438,20 +441,26 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
     };
     output::reached("index-placed");
+    clock.lap("site lock taken and search index saved");
     let manifest = staging.folder().manifest();
     let old = staging.swap_in().map_err(|(e, left)| Failure {
         diagnostics: vec![cannot("cannot put the new site in place", e)],
         output: left,
     })?;
     output::reached("exchanged");
+    clock.lap("new site swapped in");
     if let Err((dir, e)) = old.remove() {
         warnings.push(stuck(&dir, e));
     }
     output::reached("old-removed");
+    clock.lap("old site removed");
     warnings.extend(tidy(root, &target, &[id]));
+    clock.lap("leftovers and old indexes removed");
     if !options.no_cache {
         warnings.extend(keep_manifest(root, manifest_key, &manifest));
+        clock.lap("build cache saved");
     }
+    built.timings.extend(clock.laps);
     built.warnings.extend(warnings);
     built.warnings = diagnostic::sorted(std::mem::take(&mut built.warnings));
     Ok(built)
