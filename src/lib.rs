@@ -486,6 +486,9 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     }
     built.files += 1;
     write::reached("staged");
+    // The steps after the site is staged, timed too: at 10,000 documents, putting the site
+    // in place and removing the old one cost seconds.
+    let mut clock = Stopwatch::start();
     let _held = lock("cannot lock the site's search indexes")?;
     let id = match staged.place(root) {
         Ok(id) => id,
@@ -503,21 +506,26 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
     };
     write::reached("index-placed");
+    clock.lap("site lock taken and search index saved");
     let manifest = staging.folder().manifest();
     let old = staging.swap_in().map_err(|(e, left)| Failure {
         diagnostics: vec![cannot("cannot put the new site in place", e)],
         output: left,
     })?;
     write::reached("exchanged");
+    clock.lap("new site swapped in");
     if let Err((dir, e)) = old.remove() {
         warnings.push(stuck(&dir, e));
     }
     write::reached("old-removed");
-    // `--no-cache` neither reads nor replaces the cache.
+    clock.lap("old site removed");
+    warnings.extend(tidy(root, &target, &[id]));
+    clock.lap("leftovers and old indexes removed");
     if !options.no_cache {
         warnings.extend(keep(root, next, manifest_key, &manifest));
+        clock.lap("build cache saved");
     }
-    warnings.extend(tidy(root, &target, &[id]));
+    built.timings.extend(clock.laps);
     built.warnings.extend(warnings);
     built.warnings = diagnostic::sorted(std::mem::take(&mut built.warnings));
     Ok(built)
