@@ -260,7 +260,7 @@ fn generate(
                     .into_par_iter()
                     .map(|i| search::SearchDoc::of(&site, i, &bodies[i].html))
                     .collect();
-                search::stage(root, &site, docs)
+                search::stage(root, &site, docs, None)
             });
             (staged, started.elapsed())
         },
