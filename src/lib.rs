@@ -100,12 +100,13 @@ impl Stopwatch {
 /// Runs every stage, sending each output file to `sink` as it is made: `check` passes a sink
 /// that keeps nothing, `build` one that writes the staging folder. With `index`, the search
 /// index is built too, and returned staged for the caller to commit once the output is in
-/// place.
+/// place, reusing what the index folder `previous` kept of unchanged work.
 fn generate(
     root: &Path,
     options: &Options,
     sink: &dyn Sink,
     index: bool,
+    previous: Option<&Path>,
 ) -> Result<(Built, Option<search::Staged>), Vec<Diagnostic>> {
     let mut clock = Stopwatch::start();
     let load::Loaded {
@@ -260,7 +261,7 @@ fn generate(
                     .into_par_iter()
                     .map(|i| search::SearchDoc::of(&site, i, &bodies[i].html))
                     .collect();
-                search::stage(root, &site, docs, None)
+                search::stage(root, &site, docs, previous)
             });
             (staged, started.elapsed())
         },
@@ -351,7 +352,7 @@ fn generate(
 
 /// Checks the site at `root` as a build would, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    generate(root, options, &output::Discard::default(), false).map(|(built, _)| built)
+    generate(root, options, &output::Discard::default(), false, None).map(|(built, _)| built)
 }
 
 /// Builds the site at `root` into `out`, replacing it only if the whole build succeeds.
@@ -405,14 +406,23 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
         unchanged(diagnostic::sorted(diags))
     };
-    let (mut built, staged) = match generate(root, options, staging.folder(), true) {
-        Ok((built, Some(staged))) => (built, staged),
-        Ok((_, None)) => {
-            let missing = Diagnostic::new(search::INDEX_DIR, None, "no search index was built");
-            return Err(abandon(staging, vec![missing]));
+    // The index that answers for the site in the output now, whose kept work this build
+    // may take; read before the lock is taken again, and trusted only as `stage` checks it.
+    let previous = match output::marker::read(out) {
+        Ok(Some(id)) if !options.no_cache => {
+            Some(root.join(search::INDEX_DIR).join(id.to_string()))
         }
-        Err(diags) => return Err(abandon(staging, diags)),
+        _ => None,
     };
+    let (mut built, staged) =
+        match generate(root, options, staging.folder(), true, previous.as_deref()) {
+            Ok((built, Some(staged))) => (built, staged),
+            Ok((_, None)) => {
+                let missing = Diagnostic::new(search::INDEX_DIR, None, "no search index was built");
+                return Err(abandon(staging, vec![missing]));
+            }
+            Err(diags) => return Err(abandon(staging, diags)),
+        };
     if let Err(e) = staging.mark(staged.id()) {
         return Err(abandon(staging, vec![cannot("cannot write the site", e)]));
     }

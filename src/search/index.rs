@@ -132,3 +132,84 @@ pub fn write(
     writer.finalize()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::analysed::{TEXT_FIELDS, analyse};
+    use tantivy::postings::Postings;
+    use tantivy::{DocSet, TERMINATED};
+
+    fn doc(title: &str, text: &str) -> SearchDoc {
+        SearchDoc {
+            url: "/x/".into(),
+            title: title.into(),
+            summary: None,
+            text: text.into(),
+            type_label: "Case study",
+            facets: Default::default(),
+        }
+    }
+
+    /// The export's postings come from the analyses, the index's from what tantivy makes of
+    /// the same documents: they must agree term for term, frequency for frequency and norm
+    /// for norm, or the browser would rank apart from `ntg search`.
+    #[test]
+    fn the_index_holds_what_the_analyses_say() {
+        let docs = [
+            doc(
+                "Family learning",
+                "Families learn together; the family LEARNS. Naïve cafés!",
+            ),
+            doc("", ""),
+            doc("Carers & care", &"care carers caring ".repeat(70)),
+        ];
+        let mut dict = Dictionary::default();
+        let analysed: Vec<Analysed> = docs.iter().map(|d| analyse(d).intern(&mut dict)).collect();
+        let refs: Vec<&Analysed> = analysed.iter().collect();
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &docs, &refs, &dict).unwrap();
+        let (index, fields) = open(dir.path()).unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let segment = &searcher.segment_readers()[0];
+        for (f, &(field, _)) in fields.text().iter().enumerate().take(TEXT_FIELDS) {
+            let inv = segment.inverted_index(field).unwrap();
+            let norms = segment.get_fieldnorms_reader(field).unwrap();
+            let mut theirs = Vec::new();
+            let mut stream = inv.terms().stream().unwrap();
+            while stream.advance() {
+                let term = String::from_utf8(stream.key().to_vec()).unwrap();
+                let mut p = inv
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)
+                    .unwrap();
+                while p.doc() != TERMINATED {
+                    theirs.push((term.clone(), p.doc(), p.term_freq()));
+                    p.advance();
+                }
+            }
+            let mut ours: Vec<(String, u32, u32)> = analysed
+                .iter()
+                .enumerate()
+                .flat_map(|(d, a)| {
+                    a.fields[f]
+                        .iter()
+                        .map(move |&(t, tf)| (t, d as u32, tf))
+                        .collect::<Vec<_>>()
+                })
+                .map(|(t, d, tf)| (dict.term(t).to_string(), d, tf))
+                .collect();
+            ours.sort();
+            assert!(!ours.is_empty());
+            assert_eq!(ours, theirs, "field {f}");
+            let lens: u64 = analysed.iter().map(|a| u64::from(a.len(f))).sum();
+            assert_eq!(inv.total_num_tokens(), lens);
+            for (d, a) in analysed.iter().enumerate() {
+                assert_eq!(
+                    norms.fieldnorm_id(d as u32),
+                    tantivy::fieldnorm::FieldNormReader::fieldnorm_to_id(a.len(f)),
+                    "field {f} doc {d}"
+                );
+            }
+        }
+    }
+}
