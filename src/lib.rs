@@ -141,6 +141,7 @@ fn generate(
     memos: &Memos,
     sink: &dyn Sink,
     index: Option<&Path>,
+    previous: Option<&Path>,
     mut clock: Stopwatch,
 ) -> Result<(Built, Option<search::Staged>), Vec<Diagnostic>> {
     let resolve::Loaded {
@@ -266,7 +267,7 @@ fn generate(
                     .into_par_iter()
                     .map(|i| search::SearchDoc::of(&site, i, &bodies[i].html))
                     .collect();
-                search::stage(root, &site, docs)
+                search::stage(root, &site, docs, previous)
             });
             (staged, started.elapsed())
         },
@@ -382,7 +383,7 @@ fn snapshot(root: &Path) -> (inputs::Inputs, Stopwatch) {
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
     let (inputs, clock) = snapshot(root);
     let sink = write::Discard::default();
-    generate(&inputs, options, &FORGET, &sink, None, clock).map(|(built, _)| built)
+    generate(&inputs, options, &FORGET, &sink, None, None, clock).map(|(built, _)| built)
 }
 
 /// A site rendered from `source` alone, with no disk: every output file by path, and the
@@ -393,7 +394,7 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
     let inputs = source.snapshot();
     clock.lap("read the site's files");
     let sink = write::Memory::default();
-    let (built, _) = generate(&inputs, options, &FORGET, &sink, None, clock)?;
+    let (built, _) = generate(&inputs, options, &FORGET, &sink, None, None, clock)?;
     Ok(Made {
         files: sink.into_files(),
         warnings: built.warnings,
@@ -455,6 +456,14 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
         unchanged(diagnostic::sorted(diags))
     };
+    // The index that answers for the site in the output now, whose kept work this build
+    // may take; read before the lock is taken again, and trusted only as `stage` checks it.
+    let previous_index = match write::marker::read(out) {
+        Ok(Some(id)) if !options.no_cache => {
+            Some(root.join(search::INDEX_DIR).join(id.to_string()))
+        }
+        _ => None,
+    };
     let next = write::cache::Next::new();
     let memory = write::cache::Memory {
         previous: &previous,
@@ -471,6 +480,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         &memos,
         staging.folder(),
         Some(root),
+        previous_index.as_deref(),
         clock,
     );
     let (mut built, staged) = match generated {

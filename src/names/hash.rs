@@ -34,6 +34,12 @@ pub fn fnv1a_continue(h: u64, bytes: &[u8]) -> u64 {
 pub struct ContentHash(u128);
 
 impl ContentHash {
+    /// The hash as one number, for formats that store hashes as such (the search index's
+    /// reusable state).
+    pub fn as_u128(self) -> u128 {
+        self.0
+    }
+
     /// The hash of `bytes`, equal to a [`Hasher`] fed the same bytes in any pieces.
     pub fn of(bytes: &[u8]) -> ContentHash {
         ContentHash(xxhash_rust::xxh3::xxh3_128(bytes))

@@ -14,9 +14,10 @@
 //! downloads does not depend on the host compressing it; the folder is named by a hash of
 //! its contents, so a host can cache it forever.
 
+use super::analysed::{Analysed, Dictionary};
 use super::analyzer;
 use super::doc::SearchDoc;
-use super::index::Fields;
+use super::index::TITLE_BOOST;
 use crate::join::facets::Facet;
 use crate::resolve::site::Site;
 use flate2::Compression;
@@ -24,11 +25,7 @@ use flate2::write::GzEncoder;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
-use tantivy::Index;
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::Postings;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, TERMINATED};
 
 /// A shard is cut once its terms take this many bytes before compression: about 8 KB on
 /// the wire, small enough for a phone and few enough that the meta file stays small.
@@ -52,6 +49,9 @@ pub struct Export {
     /// The hash that names the export's folder: equal hashes mean equal exports, and so
     /// indexes that answer every query alike.
     pub hash: u64,
+    /// The key of each file's bytes before compression, in `files`' order: what the next
+    /// build finds them by in [`Kept`].
+    pub(super) raw: Vec<u128>,
 }
 
 #[derive(Serialize)]
@@ -92,7 +92,8 @@ struct Fragment<'a> {
     x: &'a str,
 }
 
-fn varint(out: &mut Vec<u8>, mut v: u64) {
+/// Appends `v` as a LEB128 varint, as the client and the reuse state read it.
+pub(super) fn varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8 & 0x7f) | 0x80);
         v >>= 7;
@@ -115,85 +116,95 @@ fn idf(doc_freq: u64, docs: u64) -> f32 {
     (1.0 + x).ln()
 }
 
-/// The most common surface word of each term in the first documents.
-fn surfaces(docs: &[SearchDoc]) -> HashMap<String, String> {
-    let mut words: HashMap<String, u32> = HashMap::new();
-    for d in docs.iter().take(SURFACE_SAMPLE) {
-        for text in [&d.title, &d.text] {
-            for word in analyzer::lower_words(text) {
-                *words.entry(word).or_default() += 1;
-            }
-        }
-    }
-    let mut a = analyzer::analyzer();
-    let mut best: HashMap<String, (u32, String)> = HashMap::new();
-    for (word, n) in words {
-        let Some(term) = analyzer::terms(&mut a, &word).pop() else {
-            continue;
-        };
-        let e = best.entry(term).or_insert((0, String::new()));
-        // Most frequent, then alphabetical, so the choice is the same on every build.
-        if n > e.0 || (n == e.0 && word < e.1) {
-            *e = (n, word);
-        }
-    }
-    best.into_iter().map(|(t, (_, w))| (t, w)).collect()
+/// Gzipped files of an earlier export, by the key of the bytes they compress: a file whose
+/// bytes are unchanged is taken from here rather than compressed again.
+pub type Kept<'a> = HashMap<u128, &'a [u8]>;
+
+/// The files of `export` as [`Kept`] for the next one.
+pub fn kept(export: &Export) -> Kept<'_> {
+    export
+        .raw
+        .iter()
+        .zip(&export.files)
+        .map(|(&k, (_, bytes))| (k, bytes.as_slice()))
+        .collect()
 }
 
-/// One field's postings of the term under a stream's cursor.
-struct FieldPostings {
-    weight: f32,
-    postings: Vec<(u32, u32, u8)>,
-}
-
-pub fn export(
-    index: &Index,
-    fields: &Fields,
-    docs: &[SearchDoc],
-    site: &Site,
-) -> tantivy::Result<Export> {
-    let reader = index.reader()?;
-    let searcher = reader.searcher();
-    // A site with no documents has no segment: its export is the meta file alone.
-    let Some(segment) = searcher.segment_readers().first() else {
-        return Ok(empty(site));
+/// `raw` gzipped, or the copy `kept` holds of it, with its key.
+fn packed(raw: &[u8], kept: &Kept) -> (u128, Vec<u8>) {
+    let key = crate::names::hash::ContentHash::of(raw).as_u128();
+    let bytes = match kept.get(&key) {
+        Some(b) => b.to_vec(),
+        None => gzip(raw),
     };
-    let n_docs = u64::from(segment.max_doc());
-    let text_fields = fields.text();
+    (key, bytes)
+}
+
+/// One field's postings of one term.
+struct FieldPostings<'a> {
+    weight: f32,
+    postings: &'a [(u32, u32)],
+}
+
+/// The export of `docs`, numbered in their order, whose analyses (in `dict`'s numbers) are
+/// `analysed`. It holds what the tantivy index `index::write` makes of the same documents
+/// holds, term for term and posting for posting (the tests check this), so the browser
+/// ranks as `ntg search` does; it is computed from the analyses rather than read back from
+/// the index so that the two are built at the same time.
+pub fn export(
+    docs: &[SearchDoc],
+    analysed: &[&Analysed],
+    dict: &Dictionary,
+    site: &Site,
+    kept: &Kept,
+) -> Export {
+    // A site with no documents has no segment: its export is the meta file alone.
+    if docs.is_empty() {
+        return empty(site, kept);
+    }
+    let n_docs = docs.len() as u64;
+    let fields = [("title", TITLE_BOOST), ("body", 1.0)];
     let mut field_meta = Vec::new();
-    let mut inverted = Vec::new();
-    let mut norms = Vec::new();
-    for &(field, boost) in &text_fields {
-        let inv = segment.inverted_index(field)?;
-        let avg = inv.total_num_tokens() as f32 / n_docs.max(1) as f32;
+    let mut norms: Vec<Vec<u8>> = Vec::new();
+    let mut postings: Vec<Vec<Vec<(u32, u32)>>> = Vec::new();
+    for (f, &(name, boost)) in fields.iter().enumerate() {
+        let lens: Vec<u32> = analysed.iter().map(|a| a.len(f)).collect();
+        let total: u64 = lens.iter().map(|&l| u64::from(l)).sum();
+        let avg = total as f32 / n_docs as f32;
         field_meta.push(FieldMeta {
-            name: if field == fields.title {
-                "title"
-            } else {
-                "body"
-            },
+            name,
             boost,
             norms: (0..=255u8)
                 .map(|id| K1 * (1.0 - B + B * FieldNormReader::id_to_fieldnorm(id) as f32 / avg))
                 .collect(),
         });
-        norms.push(segment.get_fieldnorms_reader(field)?);
-        inverted.push(inv);
+        norms.push(
+            lens.into_iter()
+                .map(FieldNormReader::fieldnorm_to_id)
+                .collect(),
+        );
+        let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); dict.terms()];
+        for (doc, a) in analysed.iter().enumerate() {
+            for &(t, tf) in &a.fields[f] {
+                lists[t as usize].push((doc as u32, tf));
+            }
+        }
+        postings.push(lists);
     }
-    let surface = surfaces(docs);
+    let sample = &analysed[..analysed.len().min(SURFACE_SAMPLE)];
+    let surface = super::analysed::surfaces(dict, sample);
 
-    // Walk both fields' sorted term dictionaries together, so every term is written once,
-    // in order, with whichever fields hold it.
-    let mut streams = Vec::new();
-    for inv in &inverted {
-        streams.push(inv.terms().stream()?);
-    }
-    let mut live: Vec<bool> = streams.iter_mut().map(|s| s.advance()).collect();
+    // Every term some field holds, in byte order (tantivy's term dictionaries' order), each
+    // written once with whichever fields hold it.
+    let mut terms: Vec<u32> = (0..dict.terms() as u32)
+        .filter(|&t| postings.iter().any(|p| !p[t as usize].is_empty()))
+        .collect();
+    terms.sort_unstable_by(|&a, &b| dict.term(a).as_bytes().cmp(dict.term(b).as_bytes()));
     let mut shards: Vec<Vec<u8>> = Vec::new();
     let mut firsts: Vec<String> = Vec::new();
     let mut current: Vec<u8> = Vec::new();
     let mut count = 0u64;
-    let mut previous: Vec<u8> = Vec::new();
+    let mut previous: &[u8] = &[];
     let mut body = Vec::new();
     let flush = |current: &mut Vec<u8>, count: &mut u64, shards: &mut Vec<Vec<u8>>| {
         let mut shard = Vec::with_capacity(current.len() + 4);
@@ -203,53 +214,38 @@ pub fn export(
         current.clear();
         *count = 0;
     };
-    loop {
-        let key: Option<Vec<u8>> = (0..streams.len())
-            .filter(|&i| live[i])
-            .map(|i| streams[i].key().to_vec())
-            .min();
-        let Some(key) = key else { break };
-        let mut per_field: Vec<Option<FieldPostings>> = Vec::new();
-        for i in 0..streams.len() {
-            if !(live[i] && streams[i].key() == key.as_slice()) {
-                per_field.push(None);
-                continue;
-            }
-            let info = streams[i].value().clone();
-            let mut p =
-                inverted[i].read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
-            let mut postings = Vec::with_capacity(info.doc_freq as usize);
-            let mut doc = p.doc();
-            while doc != TERMINATED {
-                postings.push((doc, p.term_freq(), norms[i].fieldnorm_id(doc)));
-                doc = p.advance();
-            }
-            let boost = text_fields[i].1;
-            let mut weight = idf(u64::from(info.doc_freq), n_docs) * (1.0 + K1);
-            if boost != 1.0 {
-                weight *= boost;
-            }
-            per_field.push(Some(FieldPostings { weight, postings }));
-            live[i] = streams[i].advance();
-        }
-        let term = String::from_utf8_lossy(&key).into_owned();
-        if count == 0 {
-            firsts.push(term.clone());
-            previous.clear();
-        }
-        let shared = previous
+    for t in terms {
+        let key = dict.term(t).as_bytes();
+        let per_field: Vec<Option<FieldPostings>> = fields
             .iter()
-            .zip(&key)
-            .take_while(|(a, b)| a == b)
-            .count();
+            .enumerate()
+            .map(|(f, &(_, boost))| {
+                let list = &postings[f][t as usize];
+                (!list.is_empty()).then(|| {
+                    let mut weight = idf(list.len() as u64, n_docs) * (1.0 + K1);
+                    if boost != 1.0 {
+                        weight *= boost;
+                    }
+                    FieldPostings {
+                        weight,
+                        postings: list,
+                    }
+                })
+            })
+            .collect();
+        if count == 0 {
+            firsts.push(dict.term(t).to_string());
+            previous = &[];
+        }
+        let shared = previous.iter().zip(key).take_while(|(a, b)| a == b).count();
         varint(&mut current, shared as u64);
         varint(&mut current, (key.len() - shared) as u64);
         current.extend_from_slice(&key[shared..]);
-        match surface.get(&term) {
+        match surface[t as usize] {
             None => varint(&mut current, 0),
             Some(word) => {
-                let w = word.as_bytes();
-                let common = w.iter().zip(&key).take_while(|(a, b)| a == b).count();
+                let w = dict.word(word).as_bytes();
+                let common = w.iter().zip(key).take_while(|(a, b)| a == b).count();
                 varint(&mut current, common as u64 + 1);
                 varint(&mut current, (w.len() - common) as u64);
                 current.extend_from_slice(&w[common..]);
@@ -260,21 +256,22 @@ pub fn export(
             .enumerate()
             .fold(0u8, |m, (i, f)| if f.is_some() { m | (1 << i) } else { m });
         current.push(mask);
-        for f in per_field.into_iter().flatten() {
-            current.extend_from_slice(&f.weight.to_le_bytes());
-            varint(&mut current, f.postings.len() as u64);
+        for (f, p) in per_field.into_iter().enumerate() {
+            let Some(p) = p else { continue };
+            current.extend_from_slice(&p.weight.to_le_bytes());
+            varint(&mut current, p.postings.len() as u64);
             // Column by column (deltas, then frequencies, then norms): each column is
             // alike within itself, which is what gzip compresses best.
             let mut last = 0u32;
             body.clear();
-            for &(doc, _, _) in &f.postings {
+            for &(doc, _) in p.postings {
                 varint(&mut body, u64::from(doc - last));
                 last = doc;
             }
-            for &(_, tf, _) in &f.postings {
+            for &(_, tf) in p.postings {
                 varint(&mut body, u64::from(tf));
             }
-            body.extend(f.postings.iter().map(|&(_, _, norm)| norm));
+            body.extend(p.postings.iter().map(|&(doc, _)| norms[f][doc as usize]));
             current.extend_from_slice(&body);
         }
         count += 1;
@@ -288,9 +285,9 @@ pub fn export(
     }
 
     let mut files: Vec<(String, Vec<u8>)> = shards
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(i, s)| (format!("t/{i}.bin"), gzip(s)))
+        .map(|(i, s)| (format!("t/{i}.bin"), s))
         .collect();
     let n = docs.len();
     let mut facet_meta = Vec::new();
@@ -332,7 +329,7 @@ pub fn export(
                 out.extend_from_slice(&set);
             }
         }
-        files.push((format!("f/{}.bin", f.key()), gzip(&out)));
+        files.push((format!("f/{}.bin", f.key()), out));
         facet_meta.push(FacetMeta {
             key: f.key(),
             title: f.title(),
@@ -372,7 +369,7 @@ pub fn export(
             };
             (
                 format!("d/{id}.bin"),
-                gzip(&serde_json::to_vec(&frag).unwrap_or_default()),
+                serde_json::to_vec(&frag).unwrap_or_default(),
             )
         })
         .collect();
@@ -388,28 +385,48 @@ pub fn export(
     };
     files.push((
         "meta.bin".into(),
-        gzip(&serde_json::to_vec(&meta).unwrap_or_default()),
+        serde_json::to_vec(&meta).unwrap_or_default(),
     ));
+    let files = pack(files, kept);
     let hash = files
         .iter()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, (path, bytes)| {
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, (path, _, bytes)| {
             let h = crate::names::hash::fnv1a_continue(h, path.as_bytes());
             crate::names::hash::fnv1a_continue(h, bytes)
         });
+    named(files, hash)
+}
+
+/// Each file gzipped (or taken from `kept`), in parallel, with the key of its raw bytes.
+fn pack(files: Vec<(String, Vec<u8>)>, kept: &Kept) -> Vec<(String, u128, Vec<u8>)> {
+    use rayon::prelude::*;
+    files
+        .into_par_iter()
+        .map(|(path, raw)| {
+            let (key, bytes) = packed(&raw, kept);
+            (path, key, bytes)
+        })
+        .collect()
+}
+
+/// The export of `files` in the folder `hash` names.
+fn named(files: Vec<(String, u128, Vec<u8>)>, hash: u64) -> Export {
     let hash = hash & 0xffff_ffff_ffff;
     let dir = format!("search/{hash:012x}");
-    Ok(Export {
+    let (files, raw) = files
+        .into_iter()
+        .map(|(p, key, b)| ((format!("{dir}/{p}"), b), key))
+        .unzip();
+    Export {
         meta: format!("/{dir}/meta.bin"),
         hash,
-        files: files
-            .into_iter()
-            .map(|(p, b)| (format!("{dir}/{p}"), b))
-            .collect(),
-    })
+        files,
+        raw,
+    }
 }
 
 /// The export of a site with nothing to search: a meta file with no documents and no shards.
-fn empty(site: &Site) -> Export {
+fn empty(site: &Site, kept: &Kept) -> Export {
     let meta = Meta {
         v: 1,
         docs: 0,
@@ -426,23 +443,21 @@ fn empty(site: &Site) -> Export {
             })
             .collect(),
     };
-    let bytes = gzip(&serde_json::to_vec(&meta).unwrap_or_default());
-    let hash = crate::names::hash::fnv1a(&bytes) & 0xffff_ffff_ffff;
-    let dir = format!("search/{hash:012x}");
-    let mut files = vec![(format!("{dir}/meta.bin"), bytes)];
+    let mut files = vec![(
+        "meta.bin".to_string(),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    )];
     // Facet files with every value empty, so the client's counts still load.
     for f in Facet::ALL {
         let mut out = Vec::new();
         for _ in f.values(site) {
             out.extend([0, 0]);
         }
-        files.push((format!("{dir}/f/{}.bin", f.key()), gzip(&out)));
+        files.push((format!("f/{}.bin", f.key()), out));
     }
-    Export {
-        meta: format!("/{dir}/meta.bin"),
-        files,
-        hash,
-    }
+    let files = pack(files, kept);
+    let hash = crate::names::hash::fnv1a(&files[0].2);
+    named(files, hash)
 }
 
 /// The first `max` bytes of `text`, cut at a word boundary.

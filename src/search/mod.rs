@@ -2,11 +2,13 @@
 //! `ntg search` queries it, and its static export under `/search/` lets the browser client
 //! answer the same queries with the same ranking.
 
+mod analysed;
 pub mod analyzer;
 mod doc;
 mod export;
 mod index;
 mod query;
+mod reuse;
 mod text;
 
 use crate::join::facets::Facet;
@@ -63,7 +65,51 @@ fn failed(what: &str, e: impl std::fmt::Display) -> Diagnostic {
 /// numbered in facet order (type, region, group, theme, outcome, then site order), so each
 /// facet's documents lie in long runs: its file in the export shrinks to a fraction of what
 /// site order gives.
-pub fn stage(root: &Path, site: &Site, mut docs: Vec<SearchDoc>) -> Result<Staged, Diagnostic> {
+///
+/// `previous` is the index folder of the build whose site is in the output, if any: what
+/// that build kept there (`reuse`) spares this one the work whose inputs are unchanged. When
+/// nothing the stage reads has changed, its index and export are taken whole; otherwise each
+/// document's analysis and each export file's compression are taken where their inputs are
+/// the same. Either way the result is what a build from nothing makes.
+pub fn stage(
+    root: &Path,
+    site: &Site,
+    docs: Vec<SearchDoc>,
+    previous: Option<&Path>,
+) -> Result<Staged, Diagnostic> {
+    let docs = in_facet_order(site, docs);
+    let dir = root
+        .join(INDEX_DIR)
+        .join(format!("{STAGING}{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| failed("cannot clear the new index", e))?;
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| failed("cannot create the index", e))?;
+    let kept = previous.and_then(|p| kept(p).map(|state| (p, state)));
+    let inputs = inputs(site, &docs);
+    let result = match kept {
+        Some((from, state)) if state.inputs == inputs && linked(from, &dir).is_ok() => {
+            Ok(state.export)
+        }
+        kept => clear(&dir).and_then(|()| {
+            let state = kept.map(|(_, state)| state);
+            work(&dir, site, &docs, inputs, state)
+        }),
+    };
+    match result {
+        Ok(export) => Ok(Staged {
+            dir: Some(dir),
+            export,
+        }),
+        Err(d) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            Err(d)
+        }
+    }
+}
+
+/// `docs` in facet order.
+fn in_facet_order(site: &Site, docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
     const ORDER: [Facet; 5] = [
         Facet::Type,
         Facet::Region,
@@ -99,32 +145,133 @@ pub fn stage(root: &Path, site: &Site, mut docs: Vec<SearchDoc>) -> Result<Stage
         docs.iter().enumerate().map(|(i, d)| (key(d), i)).collect();
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    let mut slots: Vec<Option<SearchDoc>> = docs.drain(..).map(Some).collect();
-    let docs: Vec<SearchDoc> = order
+    let mut slots: Vec<Option<SearchDoc>> = docs.into_iter().map(Some).collect();
+    order
         .iter()
         .map(|&i| slots[i].take().expect("each once"))
+        .collect()
+}
+
+/// The key of everything the index and export are made of: the documents in index order,
+/// as far as either shows them, and the facets' values and labels.
+fn inputs(site: &Site, docs: &[SearchDoc]) -> u128 {
+    use rayon::prelude::*;
+    let per_doc: Vec<u128> = docs
+        .par_iter()
+        .map(|d| {
+            let mut h = crate::names::hash::Hasher::new();
+            h.part(d.url.as_bytes())
+                .part(site.href(&d.url).as_bytes())
+                .part(d.title.as_bytes())
+                .part(&[u8::from(d.summary.is_some())])
+                .part(d.summary.as_deref().unwrap_or_default().as_bytes())
+                .part(d.text.as_bytes())
+                .part(d.type_label.as_bytes());
+            for values in &d.facets {
+                h.part(&(values.len() as u64).to_le_bytes());
+                for v in values {
+                    h.part(v.as_bytes());
+                }
+            }
+            h.finish().as_u128()
+        })
         .collect();
-    let docs = docs.as_slice();
-    let dir = root
-        .join(INDEX_DIR)
-        .join(format!("{STAGING}{}", std::process::id()));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(|e| failed("cannot clear the new index", e))?;
+    let mut h = crate::names::hash::Hasher::new();
+    for f in Facet::ALL {
+        for (value, label) in f.values(site) {
+            h.part(value.as_bytes()).part(label.as_bytes());
+        }
+        h.part(b"");
     }
-    std::fs::create_dir_all(&dir).map_err(|e| failed("cannot create the index", e))?;
-    let result = index::write(&dir, docs)
-        .and_then(|(idx, fields)| export::export(&idx, &fields, docs, site))
-        .map_err(|e| failed("cannot build the search index", e));
-    match result {
-        Ok(export) => Ok(Staged {
-            dir: Some(dir),
-            export,
-        }),
-        Err(d) => {
-            let _ = std::fs::remove_dir_all(&dir);
-            Err(d)
+    for d in per_doc {
+        h.part(&d.to_le_bytes());
+    }
+    h.finish().as_u128()
+}
+
+/// The state kept in the index folder `dir`, if it can be trusted: whole, of this version,
+/// and of the export that names the folder.
+fn kept(dir: &Path) -> Option<reuse::State> {
+    let state = reuse::read(dir)?;
+    let named = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(BuildId::parse);
+    (named == Some(BuildId::new(state.export.hash))).then_some(state)
+}
+
+/// Fills the empty folder `to` with the files of the index folder `from`, as hard links
+/// where it can (an index's files are never written again once made), or as copies.
+fn linked(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_file() {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if std::fs::hard_link(entry.path(), &target).is_err() {
+            std::fs::copy(entry.path(), &target)?;
         }
     }
+    Ok(())
+}
+
+/// Empties the folder `dir` (of what a failed `linked` left).
+fn clear(dir: &Path) -> Result<(), Diagnostic> {
+    let entries = std::fs::read_dir(dir).map_err(|e| failed("cannot clear the new index", e))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| failed("cannot clear the new index", e))?
+            .path();
+        std::fs::remove_file(&path).map_err(|e| failed("cannot clear the new index", e))?;
+    }
+    Ok(())
+}
+
+/// Indexes and exports `docs` into the empty folder `dir`, taking from `state` what it
+/// kept of the same inputs, and leaves the new state there for the next build.
+fn work(
+    dir: &Path,
+    site: &Site,
+    docs: &[SearchDoc],
+    inputs: u128,
+    state: Option<reuse::State>,
+) -> Result<Export, Diagnostic> {
+    use rayon::prelude::*;
+    let (mut dict, mut known, old) = match state {
+        Some(s) => (s.dict, s.docs, Some(s.export)),
+        None => Default::default(),
+    };
+    let keys: Vec<u128> = docs.par_iter().map(analysed::key).collect();
+    let mut missing: Vec<usize> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, k) in keys.iter().enumerate() {
+        if !known.contains_key(k) && seen.insert(*k) {
+            missing.push(i);
+        }
+    }
+    let fresh: Vec<analysed::Fresh> = missing
+        .par_iter()
+        .map(|&i| analysed::analyse(&docs[i]))
+        .collect();
+    for (i, f) in missing.into_iter().zip(fresh) {
+        known.insert(keys[i], f.intern(&mut dict));
+    }
+    let analysed: Vec<&analysed::Analysed> = keys.iter().map(|k| &known[k]).collect();
+    let kept = old.as_ref().map(export::kept).unwrap_or_default();
+    let (index, export) = rayon::join(
+        || index::write(dir, docs, &analysed, &dict),
+        || {
+            let export = export::export(docs, &analysed, &dict, site, &kept);
+            let mut listed: Vec<(u128, &analysed::Analysed)> =
+                keys.iter().zip(&analysed).map(|(&k, &a)| (k, a)).collect();
+            listed.sort_unstable_by_key(|&(k, _)| k);
+            listed.dedup_by_key(|&mut (k, _)| k);
+            reuse::write(dir, inputs, &export, &dict, &listed).map(|()| export)
+        },
+    );
+    index.map_err(|e| failed("cannot build the search index", e))?;
+    export.map_err(|e| failed("cannot save what the next build reuses", e))
 }
 
 impl Staged {
