@@ -25,7 +25,8 @@ for _ in range(runs):
     os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    p = subprocess.run(["./target/release/ntg", "build", "--root", root, "--output", out],
+    # --no-cache: a clean build, taking nothing from the one before.
+    p = subprocess.run(["./target/release/ntg", "build", "--no-cache", "--root", root, "--output", out],
                        capture_output=True, text=True)
     walls.append(time.perf_counter() - t)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -409,7 +409,7 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
 /// the build's id; then, holding the site's lock, the search index is put in place under
 /// that id, the staging folder is exchanged with `out` in one step, and the old tree, other
 /// indexes and killed builds' leftovers are removed. A kill at any moment leaves the old or
-/// the new site at `out`, each with the index its marker names (see `search::INDEX_DIR`).
+/// the new site at `out`, each with the index its marker names (see `names::store::INDEX_DIR`).
 pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<Built, Failure> {
     let target = write::Target::check(root, out, force).map_err(|d| Failure {
         diagnostics: vec![d],
@@ -425,9 +425,9 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         Diagnostic::new(target.shown(), None, format!("{what}: {e}"))
     };
     let lock = |what| {
-        write::Lock::exclusive(&root.join(search::LOCK)).map_err(|e| {
+        write::Lock::exclusive(&root.join(names::store::LOCK)).map_err(|e| {
             unchanged(vec![
-                Diagnostic::new(search::LOCK, None, format!("{what}: {e}")).with_help(Some(
+                Diagnostic::new(names::store::LOCK, None, format!("{what}: {e}")).with_help(Some(
                     "the lock lives in the site's `.ntg-cache/` folder: make that folder \
                      writable, then build again"
                         .into(),
@@ -447,7 +447,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     let staging = write::Staging::create(&target, previous.get(manifest_key))
         .map_err(|e| unchanged(vec![cannot("cannot write the site", e)]))?;
     let abandon = |staging: write::Staging, mut diags: Vec<Diagnostic>| {
-        let index = (search::INDEX_DIR, root.join(search::INDEX_DIR));
+        let index = (names::store::INDEX_DIR, root.join(names::store::INDEX_DIR));
         diags = staging
             .folder()
             .one_write_error(diags, target.shown(), (index.0, &index.1));
@@ -460,7 +460,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     // may take; read before the lock is taken again, and trusted only as `stage` checks it.
     let previous_index = match write::marker::read(out) {
         Ok(Some(id)) if !options.no_cache => {
-            Some(root.join(search::INDEX_DIR).join(id.to_string()))
+            Some(root.join(names::store::INDEX_DIR).join(id.to_string()))
         }
         _ => None,
     };
@@ -486,7 +486,8 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     let (mut built, staged) = match generated {
         Ok((built, Some(staged))) => (built, staged),
         Ok((_, None)) => {
-            let missing = Diagnostic::new(search::INDEX_DIR, None, "no search index was built");
+            let missing =
+                Diagnostic::new(names::store::INDEX_DIR, None, "no search index was built");
             return Err(abandon(staging, vec![missing]));
         }
         Err(diags) => return Err(abandon(staging, diags)),
@@ -504,7 +505,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         Ok(id) => id,
         Err(e) => {
             let d = Diagnostic::new(
-                search::INDEX_DIR,
+                names::store::INDEX_DIR,
                 None,
                 format!("cannot save the search index: {e}"),
             )
@@ -541,10 +542,54 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     Ok(built)
 }
 
+/// `ntg search`: checks the filters against the site's vocabularies, then queries the
+/// index that answers for the site in `out`.
+pub fn query(
+    root: &Path,
+    out: &Path,
+    query: &str,
+    filters: &search::Filters,
+    limit: usize,
+) -> Result<Vec<search::Hit>, search::SearchError> {
+    let site_error = |d: Vec<Diagnostic>| {
+        search::SearchError::Site(
+            d.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    };
+    use crate::resolve::{AUTHORITIES, TAXONOMIES};
+    let inputs = crate::inputs::Disk { root }.named(&[TAXONOMIES, AUTHORITIES]);
+    let tax = crate::resolve::taxonomies(&inputs).map_err(site_error)?;
+    let las = crate::resolve::authorities(&inputs).map_err(site_error)?;
+    for (f, chosen) in join::facets::Facet::ALL.iter().zip(filters) {
+        let values = f.values_of(&tax, &las);
+        for v in chosen {
+            if !values.iter().any(|(known, _)| known == v) {
+                let help = crate::suggest::did_you_mean(v, values.iter().map(|(k, _)| k.as_str()))
+                    .unwrap_or_else(|| {
+                        let all: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+                        format!("one of: {}", all.join(", "))
+                    });
+                return Err(search::SearchError::Usage(format!(
+                    "unknown {} `{v}`; {help}",
+                    f.key()
+                )));
+            }
+        }
+    }
+    let (dir, _held) = write::indexes::answering(root, out).map_err(search::SearchError::Site)?;
+    let (index, fields) = search::open(&dir)
+        .map_err(|e| search::SearchError::Site(format!("cannot open the search index: {e}")))?;
+    search::run(&index, &fields, query, filters, limit)
+        .map_err(|e| search::SearchError::Site(format!("search failed: {e}")))
+}
+
 /// Removes what killed builds left beside `target` and every search index but `keep` and
 /// those the markers of `target` and of the site's `public/` name. Called with the site's
 /// lock held; returns what could not be removed, as warnings.
-fn tidy(root: &Path, target: &write::Target, keep: &[write::BuildId]) -> Vec<Diagnostic> {
+fn tidy(root: &Path, target: &write::Target, keep: &[names::build_id::BuildId]) -> Vec<Diagnostic> {
     // Beside the output first: it may put back a site whose index must then be kept.
     let mut stuck_dirs = write::leftovers::sweep_beside(target);
     let mut keep = keep.to_vec();
@@ -553,7 +598,7 @@ fn tidy(root: &Path, target: &write::Target, keep: &[write::BuildId]) -> Vec<Dia
             keep.push(id);
         }
     }
-    stuck_dirs.extend(search::sweep(root, &keep));
+    stuck_dirs.extend(write::indexes::sweep(root, &keep));
     stuck_dirs
         .into_iter()
         .map(|s| {

@@ -230,7 +230,7 @@ fn main() -> ExitCode {
         } => {
             let filters = [theme, group, outcome, kind, region];
             let out = output.unwrap_or_else(|| root.join("public"));
-            match ntg::search::cli(&root, &out, &query, &filters, limit) {
+            match ntg::query(&root, &out, &query, &filters, limit) {
                 Ok(hits) => {
                     let text = match format {
                         SearchFormat::Json => format!(

@@ -9,11 +9,13 @@
 //! Below it, the other names every stage shares: dates, GSS codes and indicator ids. The
 //! ground floor imports nothing of ours.
 
+pub mod build_id;
 pub mod date;
 pub mod gss;
 pub mod hash;
 pub mod indicator;
 pub mod stamp;
+pub mod store;
 
 use unicode_normalization::char::decompose_compatible;
 

@@ -14,33 +14,14 @@ mod text;
 use crate::join::facets::Facet;
 pub use doc::SearchDoc;
 pub use export::Export;
+pub use index::open;
 pub use query::{Filters, Hit, query_terms, search as run};
 
 use crate::diagnostic::Diagnostic;
+use crate::names::build_id::BuildId;
+use crate::names::store::{INDEX_DIR, INDEX_STAGING};
 use crate::resolve::site::Site;
-use crate::write::BuildId;
 use std::path::{Path, PathBuf};
-
-/// Where a site keeps its indexes, below its root: beside the site, not in it.
-///
-/// Each build's index is a folder named by its build id (`<INDEX_DIR>/<id>/`), put there
-/// before the build's site takes the output's place, and the output's marker names it.
-/// `ntg search` opens the index the marker of the output names, so whenever a build is
-/// killed, the site in the output and the index that answers for it are of the same build:
-/// before the swap the old marker names the old index, which is still there, and after it
-/// the new marker names the new one, already there. A build, once its site is in place,
-/// removes every other index except the one `public/`'s marker names.
-pub const INDEX_DIR: &str = ".ntg-cache/search-index";
-
-/// The lock file (`output::Lock`) of a site's builds, among its indexes.
-pub const LOCK: &str = ".ntg-cache/search-index/.lock";
-
-/// The prefix of an index being written, before the process id of its build.
-const STAGING: &str = "staging-";
-
-/// What builds before the index folders were named by build id left while running
-/// (`search-index.new-<pid>`, `search-index.old-<pid>`, in `.ntg-cache/`).
-const EARLIER: [&str; 2] = ["search-index.new-", "search-index.old-"];
 
 /// A build's new index, written beside the others until the build's site is ready; removed
 /// when dropped before it is placed, so a failed build leaves the indexes as they were.
@@ -80,7 +61,7 @@ pub fn stage(
     let docs = in_facet_order(site, docs);
     let dir = root
         .join(INDEX_DIR)
-        .join(format!("{STAGING}{}", std::process::id()));
+        .join(format!("{INDEX_STAGING}{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| failed("cannot clear the new index", e))?;
     }
@@ -298,59 +279,6 @@ impl Staged {
     }
 }
 
-/// Removes every index of the site at `root` but those `keep` names, and what killed builds
-/// left while writing one: called with the site's lock held. Returns what could not be
-/// removed.
-pub fn sweep(root: &Path, keep: &[BuildId]) -> Vec<crate::write::leftovers::Stuck> {
-    use crate::write::leftovers::abandoned;
-    let list = |dir: &Path| -> Vec<(PathBuf, String)> {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Vec::new();
-        };
-        let mut found: Vec<(PathBuf, String)> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
-            .collect();
-        found.sort();
-        found
-    };
-    let cache = root.join(INDEX_DIR);
-    // Builds before index folders were named by id wrote one index into the folder itself.
-    let unnamed = cache.join("meta.json").is_file();
-    let lock = Path::new(LOCK).file_name().and_then(|n| n.to_str());
-    let indexes = list(&cache).into_iter().filter(|(path, name)| {
-        BuildId::parse(name).is_some_and(|id| !keep.contains(&id))
-            || abandoned(name, STAGING).is_some()
-            || (unnamed && path.is_file() && Some(name.as_str()) != lock)
-    });
-    let earlier = list(cache.parent().unwrap_or(root))
-        .into_iter()
-        .filter(|(_, name)| EARLIER.iter().any(|p| abandoned(name, p).is_some()));
-    indexes
-        .chain(earlier)
-        .filter_map(|(path, name)| {
-            let e = remove(&cache, &path, &name).err()?;
-            Some(crate::write::leftovers::Stuck::removing(path, e))
-        })
-        .collect()
-}
-
-/// Removes one thing the sweep found. An index named by an id is first renamed to a staging
-/// name of this process, in one step, so a kill while it is being deleted never leaves a
-/// part of it under its id for a later build to take as whole.
-fn remove(cache: &Path, path: &Path, name: &str) -> std::io::Result<()> {
-    if !path.is_dir() {
-        return std::fs::remove_file(path);
-    }
-    if BuildId::parse(name).is_none() {
-        return std::fs::remove_dir_all(path);
-    }
-    let doomed = cache.join(format!("{STAGING}{}-{name}", std::process::id()));
-    std::fs::rename(path, &doomed)?;
-    crate::write::reached("index-doomed");
-    std::fs::remove_dir_all(&doomed)
-}
-
 /// The client's scripts: the theme's `search/*.js`, written to a folder named by their
 /// hash so a host can cache them forever. Returns the files and the folder's site path.
 pub fn scripts(
@@ -406,84 +334,10 @@ pub fn is_script(rel: &str) -> bool {
     rel.starts_with("search/") && rel.ends_with(".js")
 }
 
-/// Opens the index that answers for the site a build left in `out`: the one its marker
-/// names. The site's lock is held shared meanwhile, so no build removes it in between.
-pub fn open(root: &Path, out: &Path) -> Result<(tantivy::Index, index::Fields), String> {
-    let _lock = crate::write::Lock::shared(&root.join(LOCK))
-        .map_err(|e| format!("cannot read the search index: {e}"))?;
-    let rebuild = "run `ntg build` first";
-    let id = match crate::write::marker::read(out) {
-        Ok(Some(id)) => id,
-        Ok(None) if !out.is_dir() => {
-            return Err(format!("no site at {}: {rebuild}", out.display()));
-        }
-        Ok(None) => {
-            return Err(format!(
-                "{} holds no site built by `ntg build` (it has no `{}`): {rebuild}",
-                out.display(),
-                crate::write::marker::FILE
-            ));
-        }
-        Err(e) => return Err(format!("cannot read {}: {e}", out.display())),
-    };
-    let dir = root.join(INDEX_DIR).join(id.to_string());
-    if !dir.join("meta.json").is_file() {
-        return Err(format!(
-            "no search index for the site in {} at {}: the cache keeps the index of `public` and of the last build only; run `ntg build --output {}` again",
-            out.display(),
-            dir.display(),
-            out.display()
-        ));
-    }
-    index::open(&dir).map_err(|e| format!("cannot open the search index: {e}"))
-}
-
 /// Why `ntg search` could not answer.
 pub enum SearchError {
     /// The command line named a filter value the site does not have (exit status 2).
     Usage(String),
     /// The site's data or index could not be read (exit status 1).
     Site(String),
-}
-
-/// `ntg search`: checks the filters against the site's vocabularies, then queries the
-/// index that answers for the site in `out`.
-pub fn cli(
-    root: &Path,
-    out: &Path,
-    query: &str,
-    filters: &Filters,
-    limit: usize,
-) -> Result<Vec<Hit>, SearchError> {
-    let site_error = |d: Vec<Diagnostic>| {
-        SearchError::Site(
-            d.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    };
-    use crate::resolve::{AUTHORITIES, TAXONOMIES};
-    let inputs = crate::inputs::Disk { root }.named(&[TAXONOMIES, AUTHORITIES]);
-    let tax = crate::resolve::taxonomies(&inputs).map_err(site_error)?;
-    let las = crate::resolve::authorities(&inputs).map_err(site_error)?;
-    for (f, chosen) in Facet::ALL.iter().zip(filters) {
-        let values = f.values_of(&tax, &las);
-        for v in chosen {
-            if !values.iter().any(|(known, _)| known == v) {
-                let help = crate::suggest::did_you_mean(v, values.iter().map(|(k, _)| k.as_str()))
-                    .unwrap_or_else(|| {
-                        let all: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
-                        format!("one of: {}", all.join(", "))
-                    });
-                return Err(SearchError::Usage(format!(
-                    "unknown {} `{v}`; {help}",
-                    f.key()
-                )));
-            }
-        }
-    }
-    let (index, fields) = open(root, out).map_err(SearchError::Site)?;
-    run(&index, &fields, query, filters, limit)
-        .map_err(|e| SearchError::Site(format!("search failed: {e}")))
 }

@@ -2,7 +2,7 @@
 //! build may replace it (a folder without it is refused unless `--force`), and it names the
 //! search index built with the site it sits in, so that `ntg search` answers for that site.
 
-use std::fmt;
+use crate::names::build_id::BuildId;
 use std::io;
 use std::path::Path;
 
@@ -15,37 +15,6 @@ const HEADER: &str =
 
 /// The prefix of the marker's line naming the search index.
 const INDEX: &str = "search-index ";
-
-/// A build's id: the hash of its search export, so that equal ids mean indexes that answer
-/// every query alike, and a rebuild of the same content has the same id (builds stay
-/// byte-identical). Twelve hex digits, which is all it can be displayed as, so it is always
-/// a safe folder name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct BuildId(u64);
-
-impl BuildId {
-    const DIGITS: usize = 12;
-
-    /// The id of a build whose search export has `hash` (its low 48 bits count).
-    pub fn new(hash: u64) -> BuildId {
-        BuildId(hash & 0xffff_ffff_ffff)
-    }
-
-    /// Reads an id as `Display` writes it: exactly twelve lower-case hex digits.
-    pub fn parse(s: &str) -> Option<BuildId> {
-        let hex = s.len() == Self::DIGITS
-            && s.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        hex.then(|| u64::from_str_radix(s, 16).ok().map(BuildId))
-            .flatten()
-    }
-}
-
-impl fmt::Display for BuildId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:012x}", self.0)
-    }
-}
 
 /// Writes the marker of a build with `id` into `dir`.
 pub fn write(dir: &Path, id: BuildId) -> io::Result<()> {

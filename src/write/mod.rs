@@ -11,6 +11,7 @@
 
 pub mod cache;
 mod hooks;
+pub mod indexes;
 pub mod leftovers;
 mod lock;
 pub mod manifest;
@@ -20,7 +21,6 @@ mod target;
 
 pub use hooks::reached;
 pub use lock::Lock;
-pub use marker::BuildId;
 pub use staging::{Old, Staging};
 pub use target::Target;
 

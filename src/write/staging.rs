@@ -3,7 +3,8 @@
 
 use super::leftovers::Beside;
 use super::manifest::{Manifest, Previous};
-use super::{BuildId, Folder, Left, Target, hooks, marker};
+use super::{Folder, Left, Target, hooks, marker};
+use crate::names::build_id::BuildId;
 use std::io;
 use std::path::{Path, PathBuf};
 
