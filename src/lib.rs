@@ -106,24 +106,24 @@ fn write_pages(
     sink: &dyn Sink,
     memo: &dyn names::hash::Memo<render::PageDone>,
 ) -> Vec<Diagnostic> {
+    let at = |rel: &str, key: names::hash::ContentHash| {
+        let mut h = names::hash::Hasher::new();
+        h.part(rel.as_bytes()).part(&key.to_bytes());
+        h.finish()
+    };
     let one = |page: &render::Planned| -> Result<(), Diagnostic> {
         let rel = resolve::routes::output_file(&page.url)?;
-        let key = memo.remembers().then(|| {
-            let mut h = names::hash::Hasher::new();
-            h.part(rel.as_bytes())
-                .part(&renderer.key(page, search).to_bytes());
-            h.finish()
-        });
-        if let Some(key) = key
-            && memo.recall(key).is_some()
-            && write::reuse(sink, &rel)
-        {
-            return Ok(());
+        // Only when the last build kept pages is a page's key worth its own pass.
+        if memo.recalls() {
+            let key = at(&rel, renderer.key(page, search));
+            if memo.recall(key).is_some() && write::reuse(sink, &rel) {
+                return Ok(());
+            }
         }
-        let html = renderer.render(page, search)?;
+        let (html, key) = renderer.render(page, search, memo.keeps())?;
         write::put(sink, &rel, html.as_bytes())?;
         if let Some(key) = key {
-            memo.keep(key, &render::PageDone);
+            memo.keep(at(&rel, key), &render::PageDone);
         }
         Ok(())
     };
@@ -469,9 +469,14 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         previous: &previous,
         next: &next,
     };
-    let memos = Memos {
-        bodies: &memory,
-        pages: &memory,
+    // `--no-cache` keeps nothing, so nothing is worth a key.
+    let memos = if options.no_cache {
+        FORGET
+    } else {
+        Memos {
+            bodies: &memory,
+            pages: &memory,
+        }
     };
     let (inputs, clock) = snapshot(root);
     let generated = generate(
@@ -525,17 +530,25 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     })?;
     write::reached("exchanged");
     clock.lap("new site swapped in");
-    if let Err((dir, e)) = old.remove() {
-        warnings.push(stuck(&dir, e));
+    // The cache is saved while the old site is removed: one waits on the disk's metadata,
+    // the other mostly on writing one file. `--no-cache` neither reads nor replaces it.
+    let manifest = &manifest;
+    let saved = std::thread::scope(|s| {
+        let saving =
+            (!options.no_cache).then(|| s.spawn(move || keep(root, next, manifest_key, manifest)));
+        if let Err((dir, e)) = old.remove() {
+            warnings.push(stuck(&dir, e));
+        }
+        write::reached("old-removed");
+        saving.map(|h| h.join())
+    });
+    if let Some(saved) = saved {
+        warnings
+            .extend(saved.unwrap_or_else(|_| Some(cache_not_saved("the saving thread stopped"))));
     }
-    write::reached("old-removed");
-    clock.lap("old site removed");
+    clock.lap("old site removed and build cache saved");
     warnings.extend(tidy(root, &target, &[id]));
     clock.lap("leftovers and old indexes removed");
-    if !options.no_cache {
-        warnings.extend(keep(root, next, manifest_key, &manifest));
-        clock.lap("build cache saved");
-    }
     built.timings.extend(clock.laps);
     built.warnings.extend(warnings);
     built.warnings = diagnostic::sorted(std::mem::take(&mut built.warnings));
@@ -639,14 +652,17 @@ fn keep(
         .put(key, manifest)
         .map_err(std::io::Error::other)
         .and_then(|()| next.commit(root));
-    saved.err().map(|e| {
-        Diagnostic::new(
-            write::cache::DIR,
-            None,
-            format!("could not save the build cache, so the next build makes every file: {e}"),
-        )
-        .warning()
-    })
+    saved.err().map(|e| cache_not_saved(&e.to_string()))
+}
+
+/// The warning for a build cache that could not be saved.
+fn cache_not_saved(why: &str) -> Diagnostic {
+    Diagnostic::new(
+        write::cache::DIR,
+        None,
+        format!("could not save the build cache, so the next build makes every file: {why}"),
+    )
+    .warning()
 }
 
 /// The warning for a folder a build meant to remove and could not.

@@ -158,8 +158,13 @@ pub trait Memo<T>: Sync {
     /// Keeps `value`, made from `key`, for the next build.
     fn keep(&self, key: ContentHash, value: &T);
 
-    /// Whether anything is remembered at all: when not, a stage need not compute keys.
-    fn remembers(&self) -> bool {
+    /// Whether what is made will be kept: when not, a stage need not compute keys.
+    fn keeps(&self) -> bool {
+        true
+    }
+
+    /// Whether the last build kept anything of this kind: when not, a stage need not look.
+    fn recalls(&self) -> bool {
         true
     }
 }
@@ -174,7 +179,11 @@ impl<T> Memo<T> for Forget {
 
     fn keep(&self, _: ContentHash, _: &T) {}
 
-    fn remembers(&self) -> bool {
+    fn keeps(&self) -> bool {
+        false
+    }
+
+    fn recalls(&self) -> bool {
         false
     }
 }

@@ -38,12 +38,6 @@ trait Fill {
     fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T);
 }
 
-impl Fill for Context {
-    fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        Context::insert(self, name, value);
-    }
-}
-
 /// The values of a page, hashed as JSON, name by name, without the text being built.
 struct Keyed(Hasher);
 
@@ -54,6 +48,21 @@ impl Fill for Keyed {
         // keys, and the hasher never refuses bytes.
         let _ = serde_json::to_writer(&mut self.0, value);
         self.0.part(b"");
+    }
+}
+
+/// A page's values into its template's context and, when wanted, its key.
+struct Both {
+    ctx: Context,
+    key: Option<Keyed>,
+}
+
+impl Fill for Both {
+    fn insert<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(key) = &mut self.key {
+            key.insert(name, value);
+        }
+        self.ctx.insert(name, value);
     }
 }
 
@@ -474,21 +483,41 @@ impl<'a> Renderer<'a> {
     /// every value its template is given. Equal keys render equal bytes, so a page whose key
     /// the last build rendered need not be rendered again.
     pub fn key(&self, page: &Planned, search: &SearchAssets) -> ContentHash {
-        let mut key = Keyed(Hasher::new());
-        key.0.part(&self.templates_key.to_bytes());
+        let mut key = Keyed(self.keyer());
         let template = self.fill(page, search, &mut key);
         key.0.part(template.as_bytes());
         key.0.finish()
     }
 
-    /// Renders one page to HTML.
-    pub fn render(&self, page: &Planned, search: &SearchAssets) -> Result<String, Diagnostic> {
-        let mut ctx = Context::new();
-        let template = self.fill(page, search, &mut ctx);
-        self.tera.render(&template, &ctx).map_err(|e| {
+    /// Renders one page to HTML, and its key too with `keyed` (one pass for both, where a
+    /// key alone and then the page would fill the page's values twice).
+    pub fn render(
+        &self,
+        page: &Planned,
+        search: &SearchAssets,
+        keyed: bool,
+    ) -> Result<(String, Option<ContentHash>), Diagnostic> {
+        let mut both = Both {
+            ctx: Context::new(),
+            key: keyed.then(|| Keyed(self.keyer())),
+        };
+        let template = self.fill(page, search, &mut both);
+        let key = both.key.map(|mut k| {
+            k.0.part(template.as_bytes());
+            k.0.finish()
+        });
+        let html = self.tera.render(&template, &both.ctx).map_err(|e| {
             let what = format!("cannot render {}", page.url);
             template_diagnostic(&e, &self.templates, &what)
-        })
+        })?;
+        Ok((html, key))
+    }
+
+    /// What every page's key starts from.
+    fn keyer(&self) -> Hasher {
+        let mut h = Hasher::new();
+        h.part(&self.templates_key.to_bytes());
+        h
     }
 
     /// Gives `ctx` every value the page's template is given, and returns the template's name.

@@ -140,10 +140,10 @@ fn counted(items: impl Iterator<Item = String>) -> Vec<(String, u32)> {
     v
 }
 
-/// Analyses one document.
-pub fn analyse(doc: &SearchDoc) -> Fresh {
-    let mut a = analyzer::analyzer();
-    let fields = [&doc.title, &doc.text].map(|t| counted(analyzer::terms(&mut a, t).into_iter()));
+/// Analyses one document with `a`, an analyzer that each thread keeps across documents, so
+/// that its stems are remembered from one document to the next.
+pub fn analyse(a: &mut tantivy::tokenizer::TextAnalyzer, doc: &SearchDoc) -> Fresh {
+    let fields = [&doc.title, &doc.text].map(|t| counted(analyzer::terms(a, t).into_iter()));
     let words = counted(
         analyzer::lower_words(&doc.title)
             .into_iter()
@@ -153,9 +153,13 @@ pub fn analyse(doc: &SearchDoc) -> Fresh {
 }
 
 impl Fresh {
-    /// Names this analysis's terms and words in `dict`, adding those it lacks.
-    pub fn intern(self, dict: &mut Dictionary) -> Analysed {
-        let mut a = analyzer::analyzer();
+    /// Names this analysis's terms and words in `dict`, adding those it lacks (analysing a
+    /// new word with `a`).
+    pub fn intern(
+        self,
+        dict: &mut Dictionary,
+        a: &mut tantivy::tokenizer::TextAnalyzer,
+    ) -> Analysed {
         let fields = self.fields.map(|f| {
             f.into_iter()
                 .map(|(t, n)| (dict.term_id(t), n))
@@ -164,7 +168,7 @@ impl Fresh {
         let words = self
             .words
             .into_iter()
-            .map(|(w, n)| (dict.word_id(w, &mut a), n))
+            .map(|(w, n)| (dict.word_id(w, a), n))
             .collect();
         Analysed { fields, words }
     }

@@ -166,7 +166,11 @@ mod tests {
             doc("Carers & care", &"care carers caring ".repeat(70)),
         ];
         let mut dict = Dictionary::default();
-        let analysed: Vec<Analysed> = docs.iter().map(|d| analyse(d).intern(&mut dict)).collect();
+        let mut a = crate::search::analyzer::analyzer();
+        let analysed: Vec<Analysed> = docs
+            .iter()
+            .map(|d| analyse(&mut a, d).intern(&mut dict, &mut a.clone()))
+            .collect();
         let refs: Vec<&Analysed> = analysed.iter().collect();
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &docs, &refs, &dict).unwrap();

@@ -233,10 +233,11 @@ fn work(
     }
     let fresh: Vec<analysed::Fresh> = missing
         .par_iter()
-        .map(|&i| analysed::analyse(&docs[i]))
+        .map_init(analyzer::analyzer, |a, &i| analysed::analyse(a, &docs[i]))
         .collect();
+    let mut a = analyzer::analyzer();
     for (i, f) in missing.into_iter().zip(fresh) {
-        known.insert(keys[i], f.intern(&mut dict));
+        known.insert(keys[i], f.intern(&mut dict, &mut a));
     }
     let analysed: Vec<&analysed::Analysed> = keys.iter().map(|k| &known[k]).collect();
     let kept = old.as_ref().map(export::kept).unwrap_or_default();
