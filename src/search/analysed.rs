@@ -5,7 +5,7 @@
 
 use super::analyzer;
 use super::doc::SearchDoc;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The two text fields, in the order `index::Fields::text` scores them.
 pub const TEXT_FIELDS: usize = 2;
@@ -114,9 +114,15 @@ impl Analysed {
     }
 }
 
-/// The key an analysis is kept under: it depends on the title and text alone.
-pub fn key(doc: &SearchDoc) -> u128 {
+/// Surface words ("did you mean") are gathered from this many documents, the first in the
+/// export's order: enough to name nearly every term, without counting a large site's words.
+pub const SURFACE_SAMPLE: usize = 4000;
+
+/// The key an analysis is kept under: it depends on the title and text alone, and on
+/// whether the document's words were counted (only for the first `SURFACE_SAMPLE`).
+pub fn key(doc: &SearchDoc, words: bool) -> u128 {
     crate::names::hash::Hasher::new()
+        .part(&[u8::from(words)])
         .part(doc.title.as_bytes())
         .part(doc.text.as_bytes())
         .finish()
@@ -129,27 +135,51 @@ pub struct Fresh {
     words: Vec<(String, u32)>,
 }
 
-/// Counts of each string, sorted by bytes.
-fn counted(items: impl Iterator<Item = String>) -> Vec<(String, u32)> {
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for s in items {
-        *counts.entry(s).or_default() += 1;
+/// Counts strings, allocating one only the first time it is seen: a document repeats its
+/// words, and a string per occurrence was most of the analysis's time.
+#[derive(Default)]
+struct Counts(HashMap<String, u32>);
+
+impl Counts {
+    fn add(&mut self, s: &str) {
+        match self.0.get_mut(s) {
+            Some(n) => *n += 1,
+            None => {
+                self.0.insert(s.to_string(), 1);
+            }
+        }
     }
-    let mut v: Vec<(String, u32)> = counts.into_iter().collect();
-    v.sort_unstable();
-    v
+
+    /// Each string with its count, sorted by bytes.
+    fn sorted(self) -> Vec<(String, u32)> {
+        let mut v: Vec<(String, u32)> = self.0.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
 }
 
 /// Analyses one document with `a`, an analyzer that each thread keeps across documents, so
 /// that its stems are remembered from one document to the next.
-pub fn analyse(a: &mut tantivy::tokenizer::TextAnalyzer, doc: &SearchDoc) -> Fresh {
-    let fields = [&doc.title, &doc.text].map(|t| counted(analyzer::terms(a, t).into_iter()));
-    let words = counted(
-        analyzer::lower_words(&doc.title)
-            .into_iter()
-            .chain(analyzer::lower_words(&doc.text)),
-    );
-    Fresh { fields, words }
+/// Its words are counted only with `words`.
+pub fn analyse(a: &mut tantivy::tokenizer::TextAnalyzer, doc: &SearchDoc, words: bool) -> Fresh {
+    let fields = [&doc.title, &doc.text].map(|t| {
+        let mut counts = Counts::default();
+        let mut stream = a.token_stream(t);
+        while stream.advance() {
+            counts.add(&stream.token().text);
+        }
+        counts.sorted()
+    });
+    let mut counts = Counts::default();
+    if words {
+        for t in [&doc.title, &doc.text] {
+            analyzer::each_lower_word(t, |w| counts.add(w));
+        }
+    }
+    Fresh {
+        fields,
+        words: counts.sorted(),
+    }
 }
 
 impl Fresh {

@@ -117,10 +117,23 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// The lower-cased word the last query word is typed as, for prefix matching: stemming a
 /// half-typed word would be meaningless.
 pub fn lower_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    let mut words = Vec::new();
+    each_lower_word(text, |w| words.push(w.to_string()));
+    words
+}
+
+/// Calls `f` with each lower-cased word of `text` (as `lower_words` gives them), in one
+/// buffer reused from word to word, for a caller that counts rather than keeps them.
+pub fn each_lower_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && w.len() < TOKEN_LIMIT)
-        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
-        .collect()
+    {
+        word.clear();
+        word.extend(w.chars().flat_map(char::to_lowercase));
+        f(&word);
+    }
 }
 
 #[cfg(test)]

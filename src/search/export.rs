@@ -34,10 +34,6 @@ const SHARD_BYTES: usize = 16 * 1024;
 /// Excerpts are cut from this much of a document's text.
 const FRAGMENT_TEXT: usize = 1200;
 
-/// Surface words are gathered from this many documents: enough to name nearly every term
-/// in a suggestion, without analysing a large site's text twice.
-const SURFACE_SAMPLE: usize = 4000;
-
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
@@ -191,7 +187,7 @@ pub fn export(
         }
         postings.push(lists);
     }
-    let sample = &analysed[..analysed.len().min(SURFACE_SAMPLE)];
+    let sample = &analysed[..analysed.len().min(super::analysed::SURFACE_SAMPLE)];
     let surface = super::analysed::surfaces(dict, sample);
 
     // Every term some field holds, in byte order (tantivy's term dictionaries' order), each

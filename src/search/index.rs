@@ -169,7 +169,7 @@ mod tests {
         let mut a = crate::search::analyzer::analyzer();
         let analysed: Vec<Analysed> = docs
             .iter()
-            .map(|d| analyse(&mut a, d).intern(&mut dict, &mut a.clone()))
+            .map(|d| analyse(&mut a, d, true).intern(&mut dict, &mut a.clone()))
             .collect();
         let refs: Vec<&Analysed> = analysed.iter().collect();
         let dir = tempfile::tempdir().unwrap();

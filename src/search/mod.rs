@@ -223,7 +223,12 @@ fn work(
         Some(s) => (s.dict, s.docs, Some(s.export)),
         None => Default::default(),
     };
-    let keys: Vec<u128> = docs.par_iter().map(analysed::key).collect();
+    let sampled = |i: usize| i < analysed::SURFACE_SAMPLE;
+    let keys: Vec<u128> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| analysed::key(d, sampled(i)))
+        .collect();
     let mut missing: Vec<usize> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, k) in keys.iter().enumerate() {
@@ -233,7 +238,9 @@ fn work(
     }
     let fresh: Vec<analysed::Fresh> = missing
         .par_iter()
-        .map_init(analyzer::analyzer, |a, &i| analysed::analyse(a, &docs[i]))
+        .map_init(analyzer::analyzer, |a, &i| {
+            analysed::analyse(a, &docs[i], sampled(i))
+        })
         .collect();
     let mut a = analyzer::analyzer();
     for (i, f) in missing.into_iter().zip(fresh) {
