@@ -61,6 +61,7 @@ pub struct Inputs {
 pub struct SourceFile {
     /// Path relative to the site root with `/` separators: what diagnostics show.
     pub rel: String,
+    /// The file's text.
     pub text: String,
 }
 

@@ -142,6 +142,7 @@ fn options() -> Options {
 pub struct Bodies {
     /// One per document of `Site::docs`, in its order.
     pub docs: Vec<Rendered>,
+    /// The home page's introduction (`content/_index.md`), empty if there is none.
     pub home: Rendered,
     /// Bodies that could not be rendered.
     pub errors: Vec<Diagnostic>,

@@ -233,6 +233,7 @@ pub struct PageDone;
 pub struct Planned<'a> {
     /// The site path the page is written at: `/themes/engaging-parents/`.
     pub url: String,
+    /// What the page shows.
     pub job: Job<'a>,
 }
 
@@ -240,7 +241,9 @@ pub struct Planned<'a> {
 /// is rendered once the index is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
+    /// The resolved site alone.
     Site,
+    /// The search index's file names too.
     SearchIndex,
 }
 
