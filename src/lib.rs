@@ -113,17 +113,21 @@ fn write_pages(
     };
     let one = |page: &render::Planned| -> Result<(), Diagnostic> {
         let rel = resolve::routes::output_file(&page.url)?;
-        // Only when the last build kept pages is a page's key worth its own pass.
+        // Only when the last build kept pages is a page's key worth its own pass; a page
+        // rendered after that pass keeps the key it already has.
+        let mut known = None;
         if memo.recalls() {
             let key = at(&rel, renderer.key(page, search));
             if memo.recall(key).is_some() && write::reuse(sink, &rel) {
                 return Ok(());
             }
+            known = Some(key);
         }
-        let (html, key) = renderer.render(page, search, memo.keeps())?;
+        let keyed = known.is_none() && memo.keeps();
+        let (html, fresh) = renderer.render(page, search, keyed)?;
         write::put(sink, &rel, html.as_bytes())?;
-        if let Some(key) = key {
-            memo.keep(at(&rel, key), &render::PageDone);
+        if let Some(key) = known.or(fresh.map(|k| at(&rel, k))) {
+            memo.keep(key, &render::PageDone);
         }
         Ok(())
     };
@@ -371,17 +375,17 @@ fn generate(
     ))
 }
 
-/// The files of the site at `root`, read once, and the clock started before.
-fn snapshot(root: &Path) -> (inputs::Inputs, Stopwatch) {
+/// The files `source` holds, read once, and the clock started before.
+fn snapshot(source: &dyn Source) -> (inputs::Inputs, Stopwatch) {
     let mut clock = Stopwatch::start();
-    let inputs = inputs::Disk { root }.snapshot();
+    let inputs = source.snapshot();
     clock.lap("read the site's files");
     (inputs, clock)
 }
 
 /// Checks the site at `root` as a build would, writing nothing.
 pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
-    let (inputs, clock) = snapshot(root);
+    let (inputs, clock) = snapshot(&inputs::Disk { root });
     let sink = write::Discard::default();
     generate(&inputs, options, &FORGET, &sink, None, None, clock).map(|(built, _)| built)
 }
@@ -390,9 +394,7 @@ pub fn check(root: &Path, options: &Options) -> Result<Built, Vec<Diagnostic>> {
 /// build's warnings. No search index is built (it is kept on disk), so the search page
 /// names none. For tests, fuzzing and the dev server.
 pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagnostic>> {
-    let mut clock = Stopwatch::start();
-    let inputs = source.snapshot();
-    clock.lap("read the site's files");
+    let (inputs, clock) = snapshot(source);
     let sink = write::Memory::default();
     let (built, _) = generate(&inputs, options, &FORGET, &sink, None, None, clock)?;
     Ok(Made {
@@ -478,7 +480,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
             pages: &memory,
         }
     };
-    let (inputs, clock) = snapshot(root);
+    let (inputs, clock) = snapshot(&inputs::Disk { root });
     let generated = generate(
         &inputs,
         options,

@@ -167,9 +167,10 @@ mod tests {
         ];
         let mut dict = Dictionary::default();
         let mut a = crate::search::analyzer::analyzer();
+        let mut words = crate::search::analyzer::analyzer();
         let analysed: Vec<Analysed> = docs
             .iter()
-            .map(|d| analyse(&mut a, d, true).intern(&mut dict, &mut a.clone()))
+            .map(|d| analyse(&mut a, d, true).intern(&mut dict, &mut words))
             .collect();
         let refs: Vec<&Analysed> = analysed.iter().collect();
         let dir = tempfile::tempdir().unwrap();
