@@ -320,6 +320,13 @@ fn generate(
             render::csp::headers_file().into_bytes(),
         ),
     ];
+    // The export's folder is named by its hash, new whenever the export changes.
+    if let Some((dir, _)) = staged
+        .as_ref()
+        .and_then(|s| s.export.meta.trim_start_matches('/').rsplit_once('/'))
+    {
+        write::versioned(sink, dir);
+    }
     let writes = extras
         .par_iter()
         .map(|(rel, bytes)| (*rel, bytes.as_slice()))
@@ -407,10 +414,11 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
 ///
 /// `out` is checked first (`write::Target`), and refused before anything is written if a
 /// build there could destroy the site's files or a folder ntg did not write (`force`
-/// allows the last). The site is written to a staging folder beside `out` and marked with
-/// the build's id; then, holding the site's lock, the search index is put in place under
-/// that id, the staging folder is exchanged with `out` in one step, and the old tree, other
-/// indexes and killed builds' leftovers are removed. A kill at any moment leaves the old or
+/// allows the last). The site is written to a staging folder beside `out` (the spare the
+/// last build kept, when there is one, updated) and marked with the build's id; then,
+/// holding the site's lock, the search index is put in place under that id, the staging
+/// folder is exchanged with `out` in one step, the old tree is kept as the next spare, and
+/// other indexes and killed builds' leftovers are removed. A kill at any moment leaves the old or
 /// the new site at `out`, each with the index its marker names (see `names::store::INDEX_DIR`).
 pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<Built, Failure> {
     let target = write::Target::check(root, out, force).map_err(|d| Failure {
@@ -446,7 +454,10 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     // build leaves unchanged are linked.
     let previous = write::cache::Store::open(root, options.no_cache);
     let manifest_key = write::manifest::Manifest::key(target.path());
-    let staging = write::Staging::create(&target, previous.get(manifest_key))
+    let spare_key = write::manifest::Manifest::spare_key(target.path());
+    // `--no-cache` keeps no spare: the manifest that would prove its files is not saved.
+    let spare = (!options.no_cache).then(|| previous.get(spare_key));
+    let staging = write::Staging::create(&target, previous.get(manifest_key), spare)
         .map_err(|e| unchanged(vec![cannot("cannot write the site", e)]))?;
     let abandon = |staging: write::Staging, mut diags: Vec<Diagnostic>| {
         let index = (names::store::INDEX_DIR, root.join(names::store::INDEX_DIR));
@@ -499,6 +510,9 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         }
         Err(diags) => return Err(abandon(staging, diags)),
     };
+    if let Err(e) = staging.folder().finish() {
+        return Err(abandon(staging, vec![cannot("cannot write the site", e)]));
+    }
     if let Err(e) = staging.mark(staged.id()) {
         return Err(abandon(staging, vec![cannot("cannot write the site", e)]));
     }
@@ -526,29 +540,28 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     write::reached("index-placed");
     clock.lap("site lock taken and search index saved");
     let manifest = staging.folder().manifest();
+    let old_manifest = staging.folder().previous_manifest().cloned();
     let old = staging.swap_in().map_err(|(e, left)| Failure {
         diagnostics: vec![cannot("cannot put the new site in place", e)],
         output: left,
     })?;
     write::reached("exchanged");
     clock.lap("new site swapped in");
-    // The cache is saved while the old site is removed: one waits on the disk's metadata,
-    // the other mostly on writing one file. `--no-cache` neither reads nor replaces it.
-    let manifest = &manifest;
-    let saved = std::thread::scope(|s| {
-        let saving =
-            (!options.no_cache).then(|| s.spawn(move || keep(root, next, manifest_key, manifest)));
-        if let Err((dir, e)) = old.remove() {
-            warnings.push(stuck(&dir, e));
-        }
-        write::reached("old-removed");
-        saving.map(|h| h.join())
+    let retired = old.retire().unwrap_or_else(|(dir, e)| {
+        warnings.push(stuck(&dir, e));
+        write::Retired::Removed
     });
-    if let Some(saved) = saved {
-        warnings
-            .extend(saved.unwrap_or_else(|_| Some(cache_not_saved("the saving thread stopped"))));
+    write::reached("old-removed");
+    // The old site, kept as the spare, is what the output's manifest recorded until now.
+    let mut manifests = vec![(manifest_key, manifest)];
+    if retired == write::Retired::Spare {
+        manifests.push((spare_key, old_manifest.unwrap_or_default()));
     }
-    clock.lap("old site removed and build cache saved");
+    // `--no-cache` neither reads nor replaces the cache.
+    if !options.no_cache {
+        warnings.extend(keep(root, next, &manifests));
+    }
+    clock.lap("old site kept as the spare, and build cache saved");
     warnings.extend(tidy(root, &target, &[id]));
     clock.lap("leftovers and old indexes removed");
     built.timings.extend(clock.laps);
@@ -640,18 +653,18 @@ fn tidy(root: &Path, target: &write::Target, keep: &[names::build_id::BuildId]) 
         .collect()
 }
 
-/// Commits the cache the next build reads: what the stages kept, and the manifest of the
-/// output now in place. Called with the site's lock held, after the swap, so that a build
+/// Commits the cache the next build reads: what the stages kept, and the manifests of the
+/// output now in place and of the spare beside it. Called with the site's lock held, after the swap, so that a build
 /// that failed or was killed before leaves the old cache beside the old site; a cache that
 /// cannot be saved is a warning (the site is whole, and the next build makes everything).
 fn keep(
     root: &Path,
     next: write::cache::Next,
-    key: names::hash::ContentHash,
-    manifest: &write::manifest::Manifest,
+    manifests: &[(names::hash::ContentHash, write::manifest::Manifest)],
 ) -> Option<Diagnostic> {
-    let saved = next
-        .put(key, manifest)
+    let saved = manifests
+        .iter()
+        .try_for_each(|(key, m)| next.put(*key, m))
         .map_err(std::io::Error::other)
         .and_then(|()| next.commit(root));
     saved.err().map(|e| cache_not_saved(&e.to_string()))

@@ -192,14 +192,22 @@ impl World {
     }
 
     /// Builds once more without hooks and checks that nothing is left but the site, its
-    /// inputs and one index: the one the output's marker names.
+    /// inputs, the spare tree a build keeps beside its output, and one index: the one the
+    /// output's marker names.
     fn rebuild_and_check_tidy(&self, expect: Site) {
         let o = self.build(&[]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(self.site(), expect);
         assert_eq!(
             names(&self.root()),
-            [".ntg-cache", "content", "data", "public", "site.yaml"]
+            [
+                ".ntg-cache",
+                ".public.ntg-spare",
+                "content",
+                "data",
+                "public",
+                "site.yaml"
+            ]
         );
         assert_eq!(
             names(&self.root().join(".ntg-cache")),
@@ -465,7 +473,11 @@ fn an_output_given_as_a_symlink_stays_a_link_to_the_new_site() {
         assert_eq!(std::fs::read_link(&link).unwrap(), real);
         assert_eq!(snapshot(&real), references().0.files);
     }
-    assert_eq!(names(w.tmp.path()), ["link", "real", "site"]);
+    // The spare goes beside the real folder, which the link names.
+    assert_eq!(
+        names(w.tmp.path()),
+        [".real.ntg-spare", "link", "real", "site"]
+    );
 }
 
 #[test]

@@ -36,6 +36,23 @@ impl Site {
         self.root().join("public")
     }
 
+    /// The spare tree kept beside `public/`.
+    fn spare(&self) -> PathBuf {
+        self.root().join(".public.ntg-spare")
+    }
+
+    /// What is beside `public/` that ntg made, sorted: the output and its spare, and any
+    /// staging folder.
+    fn beside(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public") || n == "public")
+            .collect();
+        names.sort();
+        names
+    }
+
     /// `ntg build` of the site into `public/` with `args` and environment `env`.
     fn build(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ntg"));
@@ -118,12 +135,124 @@ fn a_rebuild_links_every_unchanged_file_and_writes_the_same_site() {
     let second = inodes(&site.public());
     assert!(first.len() > 20, "the fixture writes a real site");
     assert_eq!(kept(&first, &second), linkable(&first));
-    // Linked twice over, and the old tree gone: each file has one name again.
-    for rel in second.keys() {
-        let meta = std::fs::metadata(site.public().join(rel)).unwrap();
-        assert_eq!(meta.nlink(), 1, "{rel}");
+    // The old tree is the spare now: each unchanged file has its name there and in the
+    // output, and no other.
+    for rel in linkable(&second) {
+        let meta = std::fs::metadata(site.public().join(&rel)).unwrap();
+        assert_eq!(meta.nlink(), 2, "{rel}");
+        assert_eq!(inodes(&site.spare()).get(&rel), Some(&meta.ino()), "{rel}");
     }
     assert_eq!(snapshot(&site.public()), site.clean());
+}
+
+#[test]
+fn the_next_build_takes_the_spare_and_writes_only_what_changed() {
+    let site = Site::new();
+    site.built(&[], &[]);
+    site.built(&[], &[]);
+    assert!(
+        site.spare().is_dir(),
+        "the second build kept the first's tree"
+    );
+    let before = inodes(&site.public());
+    site.edit_a_document();
+    site.built(&[], &[]);
+    let after = inodes(&site.public());
+    let same = kept(&before, &after);
+    assert!(same.len() < linkable(&before).len(), "the edit was written");
+    assert!(
+        same.len() > linkable(&before).len() / 2,
+        "most files stayed"
+    );
+    assert_eq!(snapshot(&site.public()), site.clean());
+    // One spare, no staging folder: the spare was renamed, filled and swapped in.
+    assert_eq!(site.beside(), [".public.ntg-spare", "public"]);
+    // And again, from the spare the last build left.
+    site.edit_a_document();
+    site.built(&[], &[]);
+    assert_eq!(snapshot(&site.public()), site.clean());
+}
+
+#[test]
+fn whatever_the_spare_holds_the_build_is_whole_and_writes_nothing_outside() {
+    let site = Site::new();
+    site.built(&[], &[]);
+    site.built(&[], &[]);
+    let spare = site.spare();
+    let outside = site.dir.path().join("outside");
+    std::fs::create_dir_all(outside.join("folder")).unwrap();
+    std::fs::write(outside.join("file.html"), "not the site's").unwrap();
+    std::fs::write(outside.join("folder/index.html"), "not the site's").unwrap();
+    let pages: Vec<String> = linkable(&inodes(&spare))
+        .into_iter()
+        .filter(|rel| rel.ends_with("/index.html") && rel.matches('/').count() == 2)
+        .collect();
+    // Pages two folders down: none's folder holds another's.
+    assert!(pages.len() >= 4, "the fixture has pages in folders");
+    // A page replaced by a symlink out of the site, a page's folder replaced by one, a
+    // page's folder replaced by a file, a page edited in place where it is shared with the
+    // live output (both names see it), and files and folders no build wrote.
+    std::fs::remove_file(spare.join(&pages[0])).unwrap();
+    std::os::unix::fs::symlink(outside.join("file.html"), spare.join(&pages[0])).unwrap();
+    let folder = Path::new(&pages[1]).parent().unwrap();
+    std::fs::remove_dir_all(spare.join(folder)).unwrap();
+    std::os::unix::fs::symlink(outside.join("folder"), spare.join(folder)).unwrap();
+    let folder = Path::new(&pages[2]).parent().unwrap();
+    std::fs::remove_dir_all(spare.join(folder)).unwrap();
+    std::fs::write(spare.join(folder), "a file where a folder was").unwrap();
+    let shared = spare.join(&pages[3]);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&shared)
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"<!-- edited in the spare -->").unwrap();
+    drop(f);
+    std::fs::write(spare.join("extra.txt"), "put here by hand").unwrap();
+    std::fs::create_dir_all(spare.join("extra/deeper")).unwrap();
+    std::fs::write(spare.join("extra/deeper/x.html"), "x").unwrap();
+    // The live output, edited through the name it shares with the spare, must be written
+    // again too.
+    site.built(&[], &[]);
+    assert_eq!(snapshot(&site.public()), site.clean());
+    assert_eq!(
+        std::fs::read_to_string(outside.join("file.html")).unwrap(),
+        "not the site's"
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.join("folder/index.html")).unwrap(),
+        "not the site's"
+    );
+    let names: Vec<_> = std::fs::read_dir(&outside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "nothing was written outside the site");
+    // The tree the spare now holds (the last output) is taken next, and is whole too.
+    site.built(&[], &[]);
+    assert_eq!(snapshot(&site.public()), site.clean());
+}
+
+#[test]
+fn a_build_killed_after_taking_the_spare_leaves_the_site_and_the_next_is_whole() {
+    if !cfg!(debug_assertions) {
+        eprintln!("note: the kill hooks exist in debug builds only; not checked");
+        return;
+    }
+    let site = Site::new();
+    site.built(&[], &[]);
+    site.built(&[], &[]);
+    let before = snapshot(&site.public());
+    site.edit_a_document();
+    let killed = site.build(&[], &[("NTG_TEST_KILL_AT", "write-3")]);
+    assert_eq!(killed.status.code(), None, "{}", stderr(&killed));
+    assert_eq!(snapshot(&site.public()), before, "the site was touched");
+    // The spare, half written, was left under the killed build's name.
+    let beside = site.beside();
+    assert_eq!(beside.len(), 2, "{beside:?}");
+    assert!(beside[0].starts_with(".public.ntg-new-"), "{beside:?}");
+    site.built(&[], &[]);
+    assert_eq!(snapshot(&site.public()), site.clean());
+    assert_eq!(site.beside(), [".public.ntg-spare", "public"]);
 }
 
 #[test]

@@ -8,14 +8,18 @@ use super::Target;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// What a running build keeps beside its output `name`: the staging folder (which holds the
-/// old site after the exchange) and, in the two-rename fallback, the old site moved aside.
+/// What ntg keeps beside its output `name`: while a build runs, its staging folder (which
+/// holds the old site after the exchange) and, in the two-rename fallback, the old site moved
+/// aside; between builds, the spare (see `staging`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Beside {
     /// The staging folder: the new site, or the old one once exchanged.
     New,
     /// The old site moved aside by the fallback swap.
     Old,
+    /// The output before last, kept for the next build to take as its staging folder. One
+    /// per output, so its name has no process id.
+    Spare,
 }
 
 impl Beside {
@@ -23,13 +27,18 @@ impl Beside {
         match self {
             Beside::New => "ntg-new",
             Beside::Old => "ntg-old",
+            Beside::Spare => "ntg-spare",
         }
     }
 
-    /// The path of this process's folder of this kind beside the output `out`.
+    /// The path of this process's folder of this kind beside the output `out` (the one
+    /// spare, for `Spare`).
     pub fn path(self, out: &Path) -> PathBuf {
         let (parent, name) = parent_and_name(out);
-        parent.join(format!(".{name}.{}-{}", self.tag(), std::process::id()))
+        match self {
+            Beside::Spare => parent.join(format!(".{name}.{}", self.tag())),
+            _ => parent.join(format!(".{name}.{}-{}", self.tag(), std::process::id())),
+        }
     }
 }
 
@@ -91,7 +100,10 @@ impl Stuck {
 
 /// Removes the folders killed builds left beside `target`. If the output itself is missing,
 /// which only a kill in the middle of the two-rename fallback leaves, the old site moved
-/// aside is put back first, so a later failed build still leaves a site in place.
+/// aside is put back first, so a later failed build still leaves a site in place. A killed
+/// build's staging folder becomes the spare if there is none: whatever it holds, the next
+/// build trusts only what it can prove (`held`), and renaming it costs nothing where
+/// removing it costs seconds.
 pub fn sweep_beside(target: &Target) -> Vec<Stuck> {
     let (parent, name) = parent_and_name(target.path());
     let Ok(entries) = std::fs::read_dir(parent) else {
@@ -108,8 +120,14 @@ pub fn sweep_beside(target: &Target) -> Vec<Stuck> {
         for found in names.iter().filter(|n| abandoned(n, &prefix).is_some()) {
             let path = parent.join(found);
             let restore = kind == Beside::Old && !target.path().exists();
+            let spare = Beside::Spare.path(target.path());
             let done = if restore {
                 std::fs::rename(&path, target.path())
+            } else if kind == Beside::New
+                && spare.symlink_metadata().is_err()
+                && path.symlink_metadata().is_ok_and(|m| m.is_dir())
+            {
+                std::fs::rename(&path, &spare).or_else(|_| std::fs::remove_dir_all(&path))
             } else {
                 std::fs::remove_dir_all(&path)
             };

@@ -25,6 +25,11 @@ pub struct Record {
 }
 
 impl Record {
+    /// Whether `meta` describes the very file this record was made of, unchanged since.
+    pub(super) fn describes(&self, meta: &Metadata) -> bool {
+        Identity::of(meta) == Some(self.identity)
+    }
+
     /// The record of a file just written with bytes of `hash`, as `meta` describes it;
     /// `None` where its identity cannot be had, and the next build writes it again.
     pub(super) fn written(hash: ContentHash, meta: &Metadata) -> Option<Record> {
@@ -91,9 +96,33 @@ impl Manifest {
         ContentHash::of(target.as_os_str().as_encoded_bytes())
     }
 
+    /// The cache key of the manifest of the spare folder kept beside the output at `target`
+    /// (see `staging`): the tree the build before last left there.
+    pub fn spare_key(target: &Path) -> ContentHash {
+        let mut h = crate::names::hash::Hasher::new();
+        h.part(b"spare").part(target.as_os_str().as_encoded_bytes());
+        h.finish()
+    }
+
     /// The record of `rel`, if the output had it.
     pub fn get(&self, rel: &str) -> Option<&Record> {
         self.files.get(rel)
+    }
+
+    /// Every file, by output path.
+    pub(super) fn files(&self) -> &BTreeMap<String, Record> {
+        &self.files
+    }
+
+    /// Every file below the folder `prefix` (`search/`), by output path.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Record)> {
+        self.files
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(rel, _)| rel.starts_with(prefix))
+            .map(|(rel, r)| (rel.as_str(), r))
     }
 }
 
@@ -113,10 +142,14 @@ impl Previous {
         }
     }
 
-    /// Links the previous output's `rel` to `to` if it is still the file the manifest
-    /// records and, when `hash` is given, held those bytes; returns its record for the new
-    /// manifest. `None` when it cannot be linked, and the caller writes instead.
-    pub(super) fn link(&self, rel: &str, hash: Option<ContentHash>, to: &Path) -> Option<Record> {
+    /// The previous output's file for `rel`, and its record for the new manifest, if it is
+    /// still the file the manifest records and, when `hash` is given, held those bytes:
+    /// what the caller may link. `None` when it cannot be taken, and the caller writes.
+    pub(super) fn linkable(
+        &self,
+        rel: &str,
+        hash: Option<ContentHash>,
+    ) -> Option<(PathBuf, Record)> {
         let record = self.manifest.get(rel)?;
         if hash.is_some_and(|h| h != record.hash) {
             return None;
@@ -125,8 +158,12 @@ impl Previous {
         if Identity::at(&from) != Some(record.identity) {
             return None;
         }
-        std::fs::hard_link(&from, to).ok()?;
-        Some(record.clone())
+        Some((from, record.clone()))
+    }
+
+    /// The previous output's manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
     }
 }
 
@@ -164,12 +201,12 @@ mod tests {
     /// links from it.
     fn previous_and_next(files: &[(&str, &str)]) -> (tempfile::TempDir, Folder) {
         let dir = tempfile::tempdir().unwrap();
-        let old = Folder::new(dir.path().join("public"), None);
+        let old = Folder::new(dir.path().join("public"), None, None);
         for (rel, text) in files {
             old.put(rel, text.as_bytes()).unwrap();
         }
         let previous = Previous::new(&dir.path().join("public"), old.manifest());
-        let next = Folder::new(dir.path().join("staging"), Some(previous));
+        let next = Folder::new(dir.path().join("staging"), Some(previous), None);
         (dir, next)
     }
 
@@ -244,7 +281,7 @@ mod tests {
     #[test]
     fn without_a_previous_output_nothing_is_reused() {
         let dir = tempfile::tempdir().unwrap();
-        let folder = Folder::new(dir.path().join("out"), None);
+        let folder = Folder::new(dir.path().join("out"), None, None);
         assert!(!folder.reuse("index.html"));
         folder.put("index.html", b"x").unwrap();
         assert_eq!(

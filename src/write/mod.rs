@@ -6,10 +6,13 @@
 //! refuses an output that is the site, holds it, lies in its inputs, is a file, or is a
 //! folder ntg did not write; the staging folder is filled and marked as ntg's (`marker`),
 //! naming the search index built with it; the index is put in place under that name; the
-//! staging folder and the output are exchanged (`Staging::swap_in`); the old tree and what
-//! killed builds left behind are removed (`leftovers`), all under one `Lock` per site.
+//! staging folder and the output are exchanged (`Staging::swap_in`); the old tree is kept as
+//! the spare the next build takes as its staging folder (`held` says what such a folder may
+//! be trusted to hold), and what killed builds left behind is tidied (`leftovers`), all
+//! under one `Lock` per site.
 
 pub mod cache;
+mod held;
 mod hooks;
 pub mod indexes;
 pub mod leftovers;
@@ -21,7 +24,7 @@ mod target;
 
 pub use hooks::reached;
 pub use lock::Lock;
-pub use staging::{Old, Staging};
+pub use staging::{Old, Retired, Staging};
 pub use target::Target;
 
 use crate::Diagnostic;
@@ -45,6 +48,12 @@ pub trait Sink: Sync {
     fn reuse(&self, _rel: &str) -> bool {
         false
     }
+
+    /// Says that the files that follow under `dir` (`search/0123456789ab/`) go in a folder
+    /// named by a hash of its contents, which takes the place of the last build's folder of
+    /// that form beside it: a sink that holds that folder may rename it rather than write
+    /// every file anew.
+    fn versioned(&self, _dir: &str) {}
 }
 
 /// Stores one file in `sink`, as a diagnostic on that file if it cannot be written. Every
@@ -60,6 +69,14 @@ pub fn put(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), crate::Diagno
 /// not an `OutputPath`, which `put` then refuses with its diagnostic.
 pub fn reuse(sink: &dyn Sink, rel: &str) -> bool {
     crate::outpath::OutputPath::checked(rel).is_ok_and(|rel| sink.reuse(&rel))
+}
+
+/// Tells `sink` that the folder `dir` is named by a hash of its contents (see
+/// `Sink::versioned`); nothing for a path that is not an `OutputPath`.
+pub fn versioned(sink: &dyn Sink, dir: &str) {
+    if let Ok(dir) = crate::outpath::OutputPath::checked(dir) {
+        sink.versioned(&format!("{}/", dir.as_str()));
+    }
 }
 
 /// Keeps nothing, counts bytes: what `check` renders into.
@@ -100,10 +117,13 @@ impl Sink for Memory {
 /// stops it: every later one is refused without touching the disk, so a full disk is one
 /// error, not one per file. With a previous output, a file that would be written with the
 /// bytes it already has there is hard-linked from it instead (see `manifest`); whatever
-/// cannot be linked is written.
+/// cannot be linked is written. A folder that is not new (`held`) keeps the files it
+/// provably holds already, and `finish` removes the rest.
 pub struct Folder {
     root: PathBuf,
     previous: Option<Previous>,
+    /// What the folder held when the build took it, if it was not made new.
+    held: Option<held::Held>,
     /// The manifest of what this folder holds.
     recorder: Recorder,
     /// The first write that failed: its file and the error.
@@ -116,10 +136,11 @@ pub struct Folder {
 }
 
 impl Folder {
-    fn new(root: PathBuf, previous: Option<Previous>) -> Folder {
+    fn new(root: PathBuf, previous: Option<Previous>, held: Option<held::Held>) -> Folder {
         Folder {
             root,
             previous,
+            held,
             recorder: Recorder::default(),
             failed: OnceLock::new(),
             refused: Mutex::new(BTreeSet::new()),
@@ -130,16 +151,31 @@ impl Folder {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.prepare(rel)?;
         let hash = ContentHash::of(bytes);
-        if let Some(record) = self.link(rel, Some(hash), &path) {
+        if let Some(record) = self.take(rel, hash, &path) {
             self.recorder.record(rel, record);
             return Ok(());
         }
-        let mut file = create_new(&path)?;
-        file.write_all(bytes)?;
+        let file = match &self.held {
+            Some(_) => held::overwrite(&path, bytes)?,
+            None => {
+                let mut file = create_new(&path)?;
+                file.write_all(bytes)?;
+                file
+            }
+        };
         if let Some(record) = Record::written(hash, &file.metadata()?) {
             self.recorder.record(rel, record);
         }
         Ok(())
+    }
+
+    /// The record of `rel` at `path` if it holds bytes of `hash` without writing them: the
+    /// folder holds them already, or the previous output's file is linked in.
+    fn take(&self, rel: &str, hash: ContentHash, path: &Path) -> Option<Record> {
+        let live = self.previous_manifest();
+        let held = self.held.as_ref();
+        held.and_then(|h| h.present(rel, hash, path, live))
+            .or_else(|| self.link(rel, hash, path))
     }
 
     /// Where `rel` goes, its folder created; the test hooks count it as a write.
@@ -151,7 +187,10 @@ impl Folder {
                 m.lock().unwrap_or_else(|p| p.into_inner()).contains(parent)
             };
             if !made(&self.made) {
-                std::fs::create_dir_all(parent)?;
+                match self.held {
+                    Some(_) => self.make_dirs(parent)?,
+                    None => std::fs::create_dir_all(parent)?,
+                }
                 let mut m = self.made.lock().unwrap_or_else(|p| p.into_inner());
                 m.insert(parent.to_path_buf());
             }
@@ -159,8 +198,46 @@ impl Folder {
         Ok(path)
     }
 
-    fn link(&self, rel: &str, hash: Option<ContentHash>, to: &Path) -> Option<Record> {
-        self.previous.as_ref()?.link(rel, hash, to)
+    /// Makes `dir` and the folders above it, up to the root, real folders in a folder that
+    /// was not new, where a file or a symlink may stand in the way.
+    fn make_dirs(&self, dir: &Path) -> io::Result<()> {
+        if dir == self.root {
+            return Ok(());
+        }
+        if let Some(parent) = dir.parent() {
+            self.make_dirs(parent)?;
+        }
+        held::make_dir(dir)
+    }
+
+    /// Links the previous output's `rel` to `to` if it holds bytes of `hash`, replacing
+    /// whatever is at `to` in a folder that was not new.
+    fn link(&self, rel: &str, hash: ContentHash, to: &Path) -> Option<Record> {
+        let (from, record) = self.previous.as_ref()?.linkable(rel, Some(hash))?;
+        match std::fs::hard_link(&from, to) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && self.held.is_some() => {
+                held::clear(to).ok()?;
+                std::fs::hard_link(&from, to).ok()?;
+            }
+            linked => linked.ok()?,
+        }
+        Some(record)
+    }
+
+    /// Once every file is put: in a folder that was not new, removes every file the build
+    /// did not write or confirm, and the folders left empty (see `held`).
+    pub fn finish(&self) -> io::Result<()> {
+        if self.held.is_none() {
+            return Ok(());
+        }
+        let keep = self.recorder.manifest();
+        held::sweep(&self.root, keep.files())
+    }
+
+    /// The previous output's manifest, if the build had one: what the output holds until
+    /// the swap.
+    pub fn previous_manifest(&self) -> Option<&Manifest> {
+        self.previous.as_ref().map(Previous::manifest)
     }
 
     /// The manifest of every file written or linked so far, for the next build.
@@ -220,18 +297,31 @@ impl Sink for Folder {
     }
 
     fn reuse(&self, rel: &str) -> bool {
-        if self.failed.get().is_some() || self.previous.is_none() {
+        if self.failed.get().is_some() {
             return false;
         }
+        let Some(hash) = self
+            .previous_manifest()
+            .and_then(|m| m.get(rel))
+            .map(|r| r.hash)
+        else {
+            return false;
+        };
         let Ok(path) = self.prepare(rel) else {
             return false;
         };
-        match self.link(rel, None, &path) {
+        match self.take(rel, hash, &path) {
             Some(record) => {
                 self.recorder.record(rel, record);
                 true
             }
             None => false,
+        }
+    }
+
+    fn versioned(&self, dir: &str) {
+        if let Some(held) = &self.held {
+            held.versioned(&self.root, dir);
         }
     }
 }
