@@ -418,8 +418,9 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
 /// last build kept, when there is one, updated) and marked with the build's id; then,
 /// holding the site's lock, the search index is put in place under that id, the staging
 /// folder is exchanged with `out` in one step, the old tree is kept as the next spare, and
-/// other indexes and killed builds' leftovers are removed. A kill at any moment leaves the old or
-/// the new site at `out`, each with the index its marker names (see `names::store::INDEX_DIR`).
+/// other indexes and killed builds' leftovers are removed. A kill at any moment leaves the
+/// old or the new site at `out`, each with the index its marker names (see
+/// `names::store::INDEX_DIR`).
 pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<Built, Failure> {
     let target = write::Target::check(root, out, force).map_err(|d| Failure {
         diagnostics: vec![d],
@@ -654,9 +655,10 @@ fn tidy(root: &Path, target: &write::Target, keep: &[names::build_id::BuildId]) 
 }
 
 /// Commits the cache the next build reads: what the stages kept, and the manifests of the
-/// output now in place and of the spare beside it. Called with the site's lock held, after the swap, so that a build
-/// that failed or was killed before leaves the old cache beside the old site; a cache that
-/// cannot be saved is a warning (the site is whole, and the next build makes everything).
+/// output now in place and of the spare beside it. Called with the site's lock held, after
+/// the swap, so that a build that failed or was killed before leaves the old cache beside
+/// the old site; a cache that cannot be saved is a warning (the site is whole, and the next
+/// build makes everything).
 fn keep(
     root: &Path,
     next: write::cache::Next,

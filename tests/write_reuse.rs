@@ -86,6 +86,21 @@ impl Site {
         std::fs::write(&doc, format!("{text}\nA new closing paragraph.\n")).unwrap();
     }
 
+    /// Edits a document and builds, checking that the edit was written, that most files are
+    /// the same files on disk as before, and that the site is a clean build's.
+    fn rebuild_after_an_edit(&self) {
+        let before = inodes(&self.public());
+        self.edit_a_document();
+        self.built(&[], &[]);
+        let same = kept(&before, &inodes(&self.public()));
+        assert!(same.len() < linkable(&before).len(), "the edit was written");
+        assert!(
+            same.len() > linkable(&before).len() / 2,
+            "most files were kept as they were"
+        );
+        assert_eq!(snapshot(&self.public()), self.clean());
+    }
+
     /// What a clean build of the site as it is now writes, built elsewhere without a cache.
     fn clean(&self) -> Vec<(String, Vec<u8>)> {
         let out = self.dir.path().join("clean");
@@ -93,6 +108,13 @@ impl Site {
         assert!(o.status.success(), "{}", stderr(&o));
         snapshot(&out)
     }
+}
+
+/// Adds `text` to the end of the file at `path`, in place: the same inode, a new size and
+/// modification time.
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+    std::io::Write::write_all(&mut f, text.as_bytes()).unwrap();
 }
 
 /// Every file below `dir` by relative path, with its inode.
@@ -154,17 +176,7 @@ fn the_next_build_takes_the_spare_and_writes_only_what_changed() {
         site.spare().is_dir(),
         "the second build kept the first's tree"
     );
-    let before = inodes(&site.public());
-    site.edit_a_document();
-    site.built(&[], &[]);
-    let after = inodes(&site.public());
-    let same = kept(&before, &after);
-    assert!(same.len() < linkable(&before).len(), "the edit was written");
-    assert!(
-        same.len() > linkable(&before).len() / 2,
-        "most files stayed"
-    );
-    assert_eq!(snapshot(&site.public()), site.clean());
+    site.rebuild_after_an_edit();
     // One spare, no staging folder: the spare was renamed, filled and swapped in.
     assert_eq!(site.beside(), [".public.ntg-spare", "public"]);
     // And again, from the spare the last build left.
@@ -200,13 +212,7 @@ fn whatever_the_spare_holds_the_build_is_whole_and_writes_nothing_outside() {
     let folder = Path::new(&pages[2]).parent().unwrap();
     std::fs::remove_dir_all(spare.join(folder)).unwrap();
     std::fs::write(spare.join(folder), "a file where a folder was").unwrap();
-    let shared = spare.join(&pages[3]);
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(&shared)
-        .unwrap();
-    std::io::Write::write_all(&mut f, b"<!-- edited in the spare -->").unwrap();
-    drop(f);
+    append(&spare.join(&pages[3]), "<!-- edited in the spare -->");
     std::fs::write(spare.join("extra.txt"), "put here by hand").unwrap();
     std::fs::create_dir_all(spare.join("extra/deeper")).unwrap();
     std::fs::write(spare.join("extra/deeper/x.html"), "x").unwrap();
@@ -266,12 +272,7 @@ fn a_file_edited_or_replaced_in_the_output_is_written_again() {
     let touched = "robots.txt";
     // In place (same inode, new size and time), replaced by a new file of the same size,
     // and in place keeping the size (same inode and size, new time).
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(public.join(appended))
-        .unwrap();
-    std::io::Write::write_all(&mut f, b"<!-- edited -->").unwrap();
-    drop(f);
+    append(&public.join(appended), "<!-- edited -->");
     let len = std::fs::metadata(public.join(replaced)).unwrap().len() as usize;
     std::fs::remove_file(public.join(replaced)).unwrap();
     std::fs::write(public.join(replaced), vec![b'x'; len]).unwrap();
@@ -300,20 +301,7 @@ fn a_file_edited_or_replaced_in_the_output_is_written_again() {
 fn a_changed_input_writes_its_pages_and_links_the_rest() {
     let site = Site::new();
     site.built(&[], &[]);
-    let before = inodes(&site.public());
-    site.edit_a_document();
-    site.built(&[], &[]);
-    let after = inodes(&site.public());
-    let relinked = kept(&before, &after);
-    assert!(
-        relinked.len() < linkable(&before).len(),
-        "the edit was written"
-    );
-    assert!(
-        relinked.len() > linkable(&before).len() / 2,
-        "most files were linked"
-    );
-    assert_eq!(snapshot(&site.public()), site.clean());
+    site.rebuild_after_an_edit();
 }
 
 /// Builds once, damages the cache with `damage`, rebuilds (with `env`), and checks that the

@@ -143,15 +143,11 @@ impl Previous {
     }
 
     /// The previous output's file for `rel`, and its record for the new manifest, if it is
-    /// still the file the manifest records and, when `hash` is given, held those bytes:
-    /// what the caller may link. `None` when it cannot be taken, and the caller writes.
-    pub(super) fn linkable(
-        &self,
-        rel: &str,
-        hash: Option<ContentHash>,
-    ) -> Option<(PathBuf, Record)> {
+    /// still the file the manifest records and held bytes of `hash`: what the caller may
+    /// link. `None` when it cannot be taken, and the caller writes.
+    pub(super) fn linkable(&self, rel: &str, hash: ContentHash) -> Option<(PathBuf, Record)> {
         let record = self.manifest.get(rel)?;
-        if hash.is_some_and(|h| h != record.hash) {
+        if hash != record.hash {
             return None;
         }
         let from = self.dir.join(rel);

@@ -199,21 +199,31 @@ impl Folder {
     }
 
     /// Makes `dir` and the folders above it, up to the root, real folders in a folder that
-    /// was not new, where a file or a symlink may stand in the way.
+    /// was not new, where a file or a symlink may stand in the way. Folders made already
+    /// are not looked at again: most pages share their folders' parents.
     fn make_dirs(&self, dir: &Path) -> io::Result<()> {
-        if dir == self.root {
+        let made = |d: &Path| {
+            self.made
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(d)
+        };
+        if dir == self.root || made(dir) {
             return Ok(());
         }
         if let Some(parent) = dir.parent() {
             self.make_dirs(parent)?;
         }
-        held::make_dir(dir)
+        held::make_dir(dir)?;
+        let mut m = self.made.lock().unwrap_or_else(|p| p.into_inner());
+        m.insert(dir.to_path_buf());
+        Ok(())
     }
 
     /// Links the previous output's `rel` to `to` if it holds bytes of `hash`, replacing
     /// whatever is at `to` in a folder that was not new.
     fn link(&self, rel: &str, hash: ContentHash, to: &Path) -> Option<Record> {
-        let (from, record) = self.previous.as_ref()?.linkable(rel, Some(hash))?;
+        let (from, record) = self.previous.as_ref()?.linkable(rel, hash)?;
         match std::fs::hard_link(&from, to) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && self.held.is_some() => {
                 held::clear(to).ok()?;
