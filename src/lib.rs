@@ -609,8 +609,7 @@ pub fn query(
         }
     }
     let (dir, _held) = write::indexes::answering(root, out).map_err(search::SearchError::Site)?;
-    let (index, fields) = search::open(&dir)
-        .map_err(|e| search::SearchError::Site(format!("cannot open the search index: {e}")))?;
+    let (index, fields) = search::open(&dir).map_err(search::SearchError::Site)?;
     search::run(&index, &fields, query, filters, limit)
         .map_err(|e| search::SearchError::Site(format!("search failed: {e}")))
 }

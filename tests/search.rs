@@ -140,13 +140,16 @@ fn the_index_stays_beside_the_site_and_the_export_is_under_search() {
         .lines()
         .find_map(|l| l.strip_prefix("search-index "))
         .expect("the marker names the index");
-    assert!(
-        dir.path()
-            .join(".ntg-cache/search-index")
-            .join(id)
-            .join("meta.json")
-            .is_file()
-    );
+    // The build keeps the search state there; the first `ntg search` makes the tantivy
+    // index from it, in the same folder, and the next finds it made.
+    let folder = dir.path().join(".ntg-cache/search-index").join(id);
+    assert!(folder.join("reuse.bin").is_file());
+    let made = folder.join("tantivy").join("meta.json");
+    assert!(!made.exists(), "a build makes no tantivy index");
+    let first = search(dir.path(), &["reading"]);
+    assert!(!first.is_empty(), "the first search answers");
+    assert!(made.is_file(), "the first search made the index");
+    assert_eq!(first, search(dir.path(), &["reading"]));
     let page = std::fs::read_to_string(public.join("search/index.html")).unwrap();
     let meta = page
         .split("data-meta=\"")

@@ -13,6 +13,10 @@
 /// removes every other index except the one `public/`'s marker names.
 pub const INDEX_DIR: &str = ".ntg-cache/search-index";
 
+/// The file in a build's index folder that holds its search state (`search::reuse`): what
+/// the next build reuses, and what `ntg search` makes the tantivy index from.
+pub const INDEX_STATE: &str = "reuse.bin";
+
 /// The lock file (`write::Lock`) of a site's builds, among its indexes.
 pub const LOCK: &str = ".ntg-cache/search-index/.lock";
 

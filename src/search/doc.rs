@@ -53,3 +53,29 @@ impl SearchDoc {
         }
     }
 }
+
+/// What the tantivy index holds of a document besides its words. A build keeps these, in
+/// index order, with its search state, so that `ntg search` can make the index the first
+/// time it is asked (`index::open`) without the site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indexed {
+    /// The key of the document's analysis (`analysed::key`) in the state's analyses.
+    pub analysis: u128,
+    /// Site path: `/case-studies/x/`.
+    pub url: String,
+    pub title: String,
+    /// Values per facet, in `Facet::ALL` order.
+    pub facets: [Vec<String>; Facet::ALL.len()],
+}
+
+impl Indexed {
+    /// What the index holds of `doc`, whose analysis has the key `analysis`.
+    pub fn of(doc: &SearchDoc, analysis: u128) -> Indexed {
+        Indexed {
+            analysis,
+            url: doc.url.clone(),
+            title: doc.title.clone(),
+            facets: doc.facets.clone(),
+        }
+    }
+}

@@ -1,10 +1,10 @@
-//! The tantivy index: built once per build from the rendered documents, in one segment so
-//! that a document's id is its position in the build's document order, kept beside the site
-//! (not in the output) to answer `ntg search`.
+//! The tantivy index that answers `ntg search`: made from a build's search state the first
+//! time the build is searched, in one segment so that a document's id is its position in
+//! the build's document order, and kept in the build's index folder beside the site (not in
+//! the output).
 
-use super::analysed::{Analysed, BODY, Dictionary};
+use super::analysed::BODY;
 use super::analyzer;
-use super::doc::SearchDoc;
 use crate::join::facets::Facet;
 use std::path::Path;
 use tantivy::schema::{
@@ -86,24 +86,65 @@ fn register(tokenizers: &TokenizerManager) {
     tokenizers.register(ANALYSED, TextAnalyzer::from(WhitespaceTokenizer::default()));
 }
 
-/// Opens an index written by `write`, with its tokenizers registered.
-pub fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
-    let index = Index::open_in_dir(dir)?;
-    register(index.tokenizers());
-    let fields = Fields::of(&index)?;
-    Ok((index, fields))
+/// The folder, in a build's index folder, of the tantivy index made from its state.
+const MADE: &str = "tantivy";
+
+/// Opens the tantivy index of the build whose index folder is `dir`, making it from the
+/// build's search state the first time it is asked for. A build leaves only the state:
+/// most builds are never searched from the command line, and making the index was a third
+/// of a rebuild's time. The index is made in a folder of this process and put in place by
+/// one rename, so a search stopped while making it leaves nothing a later one would trust;
+/// where the folder cannot be written, the index is made in memory for this search.
+pub fn open(dir: &Path) -> Result<(Index, Fields), String> {
+    let made = dir.join(MADE);
+    let opened = |index: Index| -> Result<(Index, Fields), String> {
+        register(index.tokenizers());
+        let fields =
+            Fields::of(&index).map_err(|e| format!("cannot open the search index: {e}"))?;
+        Ok((index, fields))
+    };
+    let open_made = || {
+        Index::open_in_dir(&made)
+            .map_err(|e| format!("cannot open the search index at {}: {e}", made.display()))
+            .and_then(opened)
+    };
+    if made.join("meta.json").is_file() {
+        return open_made();
+    }
+    let state = super::reuse::read(dir).ok_or_else(|| {
+        format!(
+            "the search state at {} is missing, damaged or of another version of ntg: run `ntg build` again",
+            dir.join(super::reuse::FILE).display()
+        )
+    })?;
+    let cannot = |e: tantivy::TantivyError| format!("cannot make the search index: {e}");
+    let new = dir.join(format!("{MADE}.new-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&new);
+    if std::fs::create_dir(&new).is_err() {
+        let index = make(tantivy::directory::RamDirectory::create(), &state).map_err(cannot)?;
+        return opened(index);
+    }
+    let written = tantivy::directory::MmapDirectory::open(&new)
+        .map_err(tantivy::TantivyError::from)
+        .and_then(|d| make(d, &state));
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&new);
+        return Err(cannot(e));
+    }
+    // Another search may have put its index in place first: it is made from the same state.
+    if std::fs::rename(&new, &made).is_err() {
+        let _ = std::fs::remove_dir_all(&new);
+    }
+    open_made()
 }
 
-/// Writes the index of `docs`, whose analyses (in `dict`'s numbers) are `analysed`, into
-/// the empty folder `dir`; document `i` gets id `i`.
-pub fn write(
-    dir: &Path,
-    docs: &[SearchDoc],
-    analysed: &[&Analysed],
-    dict: &Dictionary,
-) -> tantivy::Result<()> {
+/// Makes the index of the documents `state` keeps, in its order (document `i` gets id `i`),
+/// in `directory`.
+fn make(
+    directory: impl Into<Box<dyn tantivy::Directory>>,
+    state: &super::reuse::State,
+) -> tantivy::Result<Index> {
     let (schema, fields) = Fields::schema();
-    let directory = tantivy::directory::MmapDirectory::open(dir)?;
     let tokenizers = TokenizerManager::default();
     register(&tokenizers);
     let builder = Index::builder().schema(schema).tokenizers(tokenizers);
@@ -111,11 +152,12 @@ pub fn write(
     // pool of writers would interleave documents differently on every run.
     let mut writer = builder.single_segment_index_writer(directory, 200_000_000)?;
     let mut body = String::new();
-    for (d, a) in docs.iter().zip(analysed) {
+    for d in &state.order {
+        let a = &state.docs[&d.analysis];
         body.clear();
         for &(t, tf) in &a.fields[BODY] {
             for _ in 0..tf {
-                body.push_str(dict.term(t));
+                body.push_str(state.dict.term(t));
                 body.push(' ');
             }
         }
@@ -130,20 +172,21 @@ pub fn write(
         }
         writer.add_document(doc)?;
     }
-    writer.finalize()?;
-    Ok(())
+    writer.finalize()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::analysed::{TEXT_FIELDS, analyse};
+    use crate::search::analysed::{Analysed, Dictionary, TEXT_FIELDS, analyse, key};
+    use crate::search::doc::{Indexed, SearchDoc};
+    use crate::search::export::Export;
     use tantivy::postings::Postings;
     use tantivy::{DocSet, TERMINATED};
 
     fn doc(title: &str, text: &str) -> SearchDoc {
         SearchDoc {
-            url: "/x/".into(),
+            url: format!("/x/{}/", title.len()),
             title: title.into(),
             summary: None,
             text: text.into(),
@@ -152,9 +195,35 @@ mod tests {
         }
     }
 
+    /// Writes into `dir` the search state a build of `docs` would keep, as a build does.
+    fn keep(dir: &Path, docs: &[SearchDoc]) -> Vec<Analysed> {
+        let mut dict = Dictionary::default();
+        let mut a = crate::search::analyzer::analyzer();
+        let mut words = crate::search::analyzer::analyzer();
+        let analysed: Vec<Analysed> = docs
+            .iter()
+            .map(|d| analyse(&mut a, d, true).intern(&mut dict, &mut words))
+            .collect();
+        let keys: Vec<u128> = docs.iter().map(|d| key(d, true)).collect();
+        let listed: Vec<(u128, &Analysed)> = keys.iter().copied().zip(&analysed).collect();
+        let order: Vec<Indexed> = docs
+            .iter()
+            .zip(&keys)
+            .map(|(d, &k)| Indexed::of(d, k))
+            .collect();
+        let export = Export {
+            files: Vec::new(),
+            meta: String::new(),
+            hash: 0,
+            raw: Vec::new(),
+        };
+        crate::search::reuse::write(dir, 1, &export, &dict, &listed, &order).unwrap();
+        analysed
+    }
+
     /// The export's postings come from the analyses, the index's from what tantivy makes of
-    /// the same documents: they must agree term for term, frequency for frequency and norm
-    /// for norm, or the browser would rank apart from `ntg search`.
+    /// the same documents kept in a build's state: they must agree term for term, frequency
+    /// for frequency and norm for norm, or the browser would rank apart from `ntg search`.
     #[test]
     fn the_index_holds_what_the_analyses_say() {
         let docs = [
@@ -165,16 +234,9 @@ mod tests {
             doc("", ""),
             doc("Carers & care", &"care carers caring ".repeat(70)),
         ];
-        let mut dict = Dictionary::default();
-        let mut a = crate::search::analyzer::analyzer();
-        let mut words = crate::search::analyzer::analyzer();
-        let analysed: Vec<Analysed> = docs
-            .iter()
-            .map(|d| analyse(&mut a, d, true).intern(&mut dict, &mut words))
-            .collect();
-        let refs: Vec<&Analysed> = analysed.iter().collect();
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &docs, &refs, &dict).unwrap();
+        let analysed = keep(dir.path(), &docs);
+        let dict = crate::search::reuse::read(dir.path()).unwrap().dict;
         let (index, fields) = open(dir.path()).unwrap();
         let searcher = index.reader().unwrap().searcher();
         let segment = &searcher.segment_readers()[0];
@@ -217,5 +279,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The first search makes the index and puts it in place; the next opens that one, even
+    /// with the state gone; a search stopped while making one left a folder nothing trusts.
+    #[test]
+    fn the_first_search_makes_the_index_and_later_ones_open_it() {
+        let dir = tempfile::tempdir().unwrap();
+        keep(dir.path(), &[doc("Reading", "reading together")]);
+        let stopped = dir.path().join(format!("{MADE}.new-1"));
+        std::fs::create_dir(&stopped).unwrap();
+        std::fs::write(stopped.join("meta.json"), "{").unwrap();
+        assert!(!dir.path().join(MADE).exists());
+        let (index, _) = open(dir.path()).unwrap();
+        assert_eq!(index.reader().unwrap().searcher().num_docs(), 1);
+        assert!(dir.path().join(MADE).join("meta.json").is_file());
+        std::fs::remove_file(dir.path().join(crate::search::reuse::FILE)).unwrap();
+        let (index, _) = open(dir.path()).unwrap();
+        assert_eq!(index.reader().unwrap().searcher().num_docs(), 1);
+    }
+
+    /// A state cut short is refused with words that say what to do, and no index is made.
+    #[test]
+    fn a_damaged_state_is_refused_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        keep(dir.path(), &[doc("Reading", "reading together")]);
+        let file = dir.path().join(crate::search::reuse::FILE);
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        let err = open(dir.path()).err().expect("a cut state is refused");
+        assert!(err.contains("run `ntg build` again"), "{err}");
+        assert!(!dir.path().join(MADE).exists());
     }
 }

@@ -1,6 +1,7 @@
-//! Search: a tantivy index of every published document's rendered text, built with the site;
-//! `ntg search` queries it, and its static export under `/search/` lets the browser client
-//! answer the same queries with the same ranking.
+//! Search: every published document's rendered text, analysed once per build into a static
+//! export under `/search/` that the browser client queries, and a state beside the site from
+//! which `ntg search` makes a tantivy index that answers the same queries with the same
+//! ranking.
 
 mod analysed;
 pub mod analyzer;
@@ -42,14 +43,14 @@ fn failed(what: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::new(INDEX_DIR, None, format!("{what}: {e}"))
 }
 
-/// Indexes `docs` into a fresh folder next to the site's index and exports it. Documents are
-/// numbered in facet order (type, region, group, theme, outcome, then site order), so each
-/// facet's documents lie in long runs: its file in the export shrinks to a fraction of what
-/// site order gives.
+/// Analyses and exports `docs`, keeping the state in a fresh folder next to the site's other
+/// index folders. Documents are numbered in facet order (type, region, group, theme,
+/// outcome, then site order), so each facet's documents lie in long runs: its file in the
+/// export shrinks to a fraction of what site order gives.
 ///
 /// `previous` is the index folder of the build whose site is in the output, if any: what
 /// that build kept there (`reuse`) spares this one the work whose inputs are unchanged. When
-/// nothing the stage reads has changed, its index and export are taken whole; otherwise each
+/// nothing the stage reads has changed, its state and export are taken whole; otherwise each
 /// document's analysis and each export file's compression are taken where their inputs are
 /// the same. Either way the result is what a build from nothing makes.
 pub fn stage(
@@ -133,7 +134,7 @@ fn in_facet_order(site: &Site, docs: Vec<SearchDoc>) -> Vec<SearchDoc> {
         .collect()
 }
 
-/// The key of everything the index and export are made of: the documents in index order,
+/// The key of everything the state and export are made of: the documents in index order,
 /// as far as either shows them, and the facets' values and labels.
 fn inputs(site: &Site, docs: &[SearchDoc]) -> u128 {
     use rayon::prelude::*;
@@ -209,8 +210,9 @@ fn clear(dir: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Indexes and exports `docs` into the empty folder `dir`, taking from `state` what it
-/// kept of the same inputs, and leaves the new state there for the next build.
+/// Analyses and exports `docs`, taking from `state` what it kept of the same inputs, and
+/// leaves the new state in the empty folder `dir`: for the next build, and for `ntg search`
+/// to make its index from.
 fn work(
     dir: &Path,
     site: &Site,
@@ -248,19 +250,19 @@ fn work(
     }
     let analysed: Vec<&analysed::Analysed> = keys.iter().map(|k| &known[k]).collect();
     let kept = old.as_ref().map(export::kept).unwrap_or_default();
-    let (index, export) = rayon::join(
-        || index::write(dir, docs, &analysed, &dict),
-        || {
-            let export = export::export(docs, &analysed, &dict, site, &kept);
-            let mut listed: Vec<(u128, &analysed::Analysed)> =
-                keys.iter().zip(&analysed).map(|(&k, &a)| (k, a)).collect();
-            listed.sort_unstable_by_key(|&(k, _)| k);
-            listed.dedup_by_key(|&mut (k, _)| k);
-            reuse::write(dir, inputs, &export, &dict, &listed).map(|()| export)
-        },
-    );
-    index.map_err(|e| failed("cannot build the search index", e))?;
-    export.map_err(|e| failed("cannot save what the next build reuses", e))
+    let export = export::export(docs, &analysed, &dict, site, &kept);
+    let mut listed: Vec<(u128, &analysed::Analysed)> =
+        keys.iter().zip(&analysed).map(|(&k, &a)| (k, a)).collect();
+    listed.sort_unstable_by_key(|&(k, _)| k);
+    listed.dedup_by_key(|&mut (k, _)| k);
+    let order: Vec<doc::Indexed> = docs
+        .iter()
+        .zip(&keys)
+        .map(|(d, &k)| doc::Indexed::of(d, k))
+        .collect();
+    reuse::write(dir, inputs, &export, &dict, &listed, &order)
+        .map_err(|e| failed("cannot save the search state", e))?;
+    Ok(export)
 }
 
 impl Staged {

@@ -1,23 +1,26 @@
-//! What one build's search stage keeps for the next: the key of everything it read, its
-//! export (whose gzipped files the next takes where their bytes are unchanged) and each
-//! document's analysis. It is a file in the index folder it was built with
-//! (`<index>/reuse.bin`), so it is exactly as current as that index, and a failed build,
-//! whose folder is never placed, cannot leave a wrong one.
+//! What one build's search stage keeps: the key of everything it read, its export (whose
+//! gzipped files the next build takes where their bytes are unchanged), each document's
+//! analysis, and what the tantivy index holds of each document in index order, from which
+//! `ntg search` makes the index when it is first asked. It is a file in the build's index
+//! folder (`<index>/reuse.bin`), so it is exactly as current as the export that names the
+//! folder, and a failed build, whose folder is never placed, cannot leave a wrong one.
 //!
 //! The file starts with a header naming its format and ntg's version, then the length and
 //! a 128-bit checksum of the body: a missing, cut, damaged or foreign file is ignored (the
 //! stage does all its work again), never trusted.
 
 use super::analysed::{Analysed, Dictionary, TEXT_FIELDS};
+use super::doc::Indexed;
 use super::export::{Export, varint};
+use crate::join::facets::Facet;
 use std::collections::HashMap;
 use std::path::Path;
 
 /// The file's name in its index folder.
-pub const FILE: &str = "reuse.bin";
+pub const FILE: &str = crate::names::store::INDEX_STATE;
 
 /// The file's first bytes: what it is, and the version of its layout.
-const MAGIC: &[u8] = b"ntg search reuse state, format 1\n";
+const MAGIC: &[u8] = b"ntg search reuse state, format 2\n";
 
 /// What a build's search stage leaves for the next.
 pub struct State {
@@ -27,18 +30,22 @@ pub struct State {
     pub dict: Dictionary,
     /// Each document's analysis, by `analysed::key`.
     pub docs: HashMap<u128, Analysed>,
+    /// The documents in index order, each naming its analysis in `docs`.
+    pub order: Vec<Indexed>,
 }
 
 /// Writes the state of a stage into its index folder `dir`. Only the terms and words of
-/// `docs` are written, so the dictionary never outgrows the site.
+/// `docs` are written, so the dictionary never outgrows the site; `order` names each
+/// analysis it needs among `docs`.
 pub fn write(
     dir: &Path,
     inputs: u128,
     export: &Export,
     dict: &Dictionary,
     docs: &[(u128, &Analysed)],
+    order: &[Indexed],
 ) -> std::io::Result<()> {
-    let body = encode(inputs, export, dict, docs);
+    let body = encode(inputs, export, dict, docs, order);
     let mut out = Vec::with_capacity(body.len() + 128);
     out.extend_from_slice(MAGIC);
     string(&mut out, &crate::names::stamp::version());
@@ -102,7 +109,13 @@ impl Renumber {
     }
 }
 
-fn encode(inputs: u128, export: &Export, dict: &Dictionary, docs: &[(u128, &Analysed)]) -> Vec<u8> {
+fn encode(
+    inputs: u128,
+    export: &Export,
+    dict: &Dictionary,
+    docs: &[(u128, &Analysed)],
+    order: &[Indexed],
+) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(&inputs.to_le_bytes());
     out.extend_from_slice(&export.hash.to_le_bytes());
@@ -149,6 +162,18 @@ fn encode(inputs: u128, export: &Export, dict: &Dictionary, docs: &[(u128, &Anal
         varint(&mut out, t.map_or(0, |t| u64::from(t) + 1));
     }
     out.extend_from_slice(&listed);
+    varint(&mut out, order.len() as u64);
+    for d in order {
+        out.extend_from_slice(&d.analysis.to_le_bytes());
+        string(&mut out, &d.url);
+        string(&mut out, &d.title);
+        for values in &d.facets {
+            varint(&mut out, values.len() as u64);
+            for v in values {
+                string(&mut out, v);
+            }
+        }
+    }
     out
 }
 
@@ -208,11 +233,33 @@ fn decode(r: &mut Reader) -> Option<State> {
         let words = pairs(r, n_words)?;
         docs.insert(key, Analysed { fields, words });
     }
+    let n_order = r.count()?;
+    let mut order = Vec::with_capacity(n_order);
+    for _ in 0..n_order {
+        let analysis = r.u128()?;
+        let url = r.string()?;
+        let title = r.string()?;
+        let mut facets: [Vec<String>; Facet::ALL.len()] = Default::default();
+        for values in &mut facets {
+            let n = r.count()?;
+            *values = (0..n).map(|_| r.string()).collect::<Option<_>>()?;
+        }
+        if !docs.contains_key(&analysis) {
+            return None;
+        }
+        order.push(Indexed {
+            analysis,
+            url,
+            title,
+            facets,
+        });
+    }
     r.bytes.is_empty().then_some(State {
         inputs,
         export,
         dict,
         docs,
+        order,
     })
 }
 

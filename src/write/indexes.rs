@@ -81,7 +81,7 @@ pub fn answering(root: &Path, out: &Path) -> Result<(PathBuf, Option<Lock>), Str
         Err(e) => return Err(format!("cannot read {}: {e}", out.display())),
     };
     let dir = root.join(INDEX_DIR).join(id.to_string());
-    if !dir.join("meta.json").is_file() {
+    if !dir.join(crate::names::store::INDEX_STATE).is_file() {
         return Err(format!(
             "no search index for the site in {} at {}: the cache keeps the index of `public` and of the last build only; run `ntg build --output {}` again",
             out.display(),
