@@ -88,12 +88,14 @@ impl Stopwatch {
 struct Memos<'a> {
     bodies: &'a dyn names::hash::Memo<Rendered>,
     pages: &'a dyn names::hash::Memo<render::PageDone>,
+    texts: &'a dyn names::hash::Memo<search::BodyText>,
 }
 
 /// Nothing reused: `check`, and sites rendered from memory.
 const FORGET: Memos<'static> = Memos {
     bodies: &names::hash::Forget,
     pages: &names::hash::Forget,
+    texts: &names::hash::Forget,
 };
 
 /// Renders `pages` in parallel into `sink`, returning every error. A page whose key the last
@@ -132,6 +134,19 @@ fn write_pages(
         Ok(())
     };
     pages.par_iter().filter_map(|p| one(p).err()).collect()
+}
+
+/// The search text of `body`, taken from the last build where its HTML is unchanged.
+fn body_text(body: &Rendered, memo: &dyn names::hash::Memo<search::BodyText>) -> search::BodyText {
+    if !memo.keeps() {
+        return search::BodyText::of(&body.html);
+    }
+    let key = names::hash::ContentHash::of(body.html.as_bytes());
+    memo.recall(key).unwrap_or_else(|| {
+        let text = search::BodyText::of(&body.html);
+        memo.keep(key, &text);
+        text
+    })
 }
 
 /// Runs every stage over `inputs`, sending each output file to `sink` as it is made: `check`
@@ -269,7 +284,7 @@ fn generate(
             let staged = index.map(|root| {
                 let docs: Vec<search::SearchDoc> = (0..site.docs.len())
                     .into_par_iter()
-                    .map(|i| search::SearchDoc::of(&site, i, &bodies[i].html))
+                    .map(|i| search::SearchDoc::of(&site, i, &body_text(&bodies[i], memos.texts)))
                     .collect();
                 search::stage(root, &site, docs, previous)
             });
@@ -490,6 +505,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         Memos {
             bodies: &memory,
             pages: &memory,
+            texts: &memory,
         }
     };
     let (inputs, clock) = snapshot(&inputs::Disk { root });
@@ -560,7 +576,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     }
     // `--no-cache` neither reads nor replaces the cache.
     if !options.no_cache {
-        warnings.extend(keep(root, next, &manifests));
+        warnings.extend(keep(root, next, &previous, &manifests));
     }
     clock.lap("old site kept as the spare, and build cache saved");
     warnings.extend(tidy(root, &target, &[id]));
@@ -661,13 +677,14 @@ fn tidy(root: &Path, target: &write::Target, keep: &[names::build_id::BuildId]) 
 fn keep(
     root: &Path,
     next: write::cache::Next,
+    previous: &write::cache::Store,
     manifests: &[(names::hash::ContentHash, write::manifest::Manifest)],
 ) -> Option<Diagnostic> {
     let saved = manifests
         .iter()
         .try_for_each(|(key, m)| next.put(*key, m))
         .map_err(std::io::Error::other)
-        .and_then(|()| next.commit(root));
+        .and_then(|()| next.commit(root, previous));
     saved.err().map(|e| cache_not_saved(&e.to_string()))
 }
 

@@ -1,6 +1,11 @@
 //! The `ntg` command line: parses arguments, calls the library, prints diagnostics.
 //! Exit status: 0 success, 1 the content has errors, 2 the command line is wrong.
 
+/// The allocator of the binary (not of the library, whose users choose their own): see
+/// the README's table of crates for why.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use ntg::Options;
 use ntg::diagnostic::{self, Diagnostic, Format};

@@ -213,11 +213,19 @@ impl World {
             names(&self.root().join(".ntg-cache")),
             ["build", "search-index"]
         );
-        // The build cache is one file, with no killed commit's temporary beside it.
-        assert_eq!(
-            names(&self.root().join(".ntg-cache/build")),
-            ["entries.bin"]
-        );
+        // The build cache holds only its shards, with no killed commit's temporary beside
+        // them.
+        let shards = names(&self.root().join(".ntg-cache/build"));
+        assert!(!shards.is_empty());
+        for name in &shards {
+            let shard = name.strip_suffix(".bin").and_then(|n| n.rsplit_once('-'));
+            assert!(
+                shard.is_some_and(|(kind, digit)| !kind.is_empty()
+                    && digit.len() == 1
+                    && digit.chars().all(|c| c.is_ascii_hexdigit())),
+                "{name} is not a shard of the build cache"
+            );
+        }
         let marker = std::fs::read_to_string(self.public().join(".ntg-output")).unwrap();
         let id = marker
             .lines()

@@ -13,8 +13,22 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The build cache's file in a site.
-const CACHE: &str = ".ntg-cache/build/entries.bin";
+/// The build cache's folder in a site: one file per shard of each kind of entry.
+const CACHE: &str = ".ntg-cache/build";
+
+/// Every file of the build cache of the site at `root`, by name, with its bytes.
+fn cache_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(root.join(CACHE))
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
 
 /// A copy of the valid fixture in a temporary folder.
 struct Site {
@@ -304,13 +318,17 @@ fn a_changed_input_writes_its_pages_and_links_the_rest() {
     site.rebuild_after_an_edit();
 }
 
-/// Builds once, damages the cache with `damage`, rebuilds (with `env`), and checks that the
-/// rebuild succeeded, linked nothing and wrote a clean build's site.
+/// Builds once, damages every file of the cache with `damage`, rebuilds (with `env`), and
+/// checks that the rebuild succeeded, linked nothing and wrote a clean build's site.
 fn nothing_linked_after(damage: impl Fn(&Path), env: &[(&str, &str)]) {
     let site = Site::new();
     site.built(&[], &[]);
     let before = inodes(&site.public());
-    damage(&site.root().join(CACHE));
+    let files = cache_files(&site.root());
+    assert!(!files.is_empty());
+    for name in files.keys() {
+        damage(&site.root().join(CACHE).join(name));
+    }
     site.built(&[], env);
     assert_eq!(kept(&before, &inodes(&site.public())), Vec::<String>::new());
     assert_eq!(snapshot(&site.public()), site.clean());
@@ -360,11 +378,11 @@ fn a_cache_of_another_version_is_ignored() {
 fn no_cache_neither_reads_nor_replaces_the_cache() {
     let site = Site::new();
     site.built(&[], &[]);
-    let cache = std::fs::read(site.root().join(CACHE)).unwrap();
+    let cache = cache_files(&site.root());
     let before = inodes(&site.public());
     site.built(&["--no-cache"], &[]);
     assert_eq!(kept(&before, &inodes(&site.public())), Vec::<String>::new());
-    assert_eq!(std::fs::read(site.root().join(CACHE)).unwrap(), cache);
+    assert_eq!(cache_files(&site.root()), cache);
 }
 
 #[test]
@@ -375,17 +393,17 @@ fn a_failed_or_killed_build_leaves_the_cache_as_it_was() {
     }
     let site = Site::new();
     site.built(&[], &[]);
-    let cache = std::fs::read(site.root().join(CACHE)).unwrap();
+    let cache = cache_files(&site.root());
     // An input edit, so that a committed cache would differ.
     site.edit_a_document();
     let failed = site.build(&[], &[("NTG_TEST_FAIL_WRITE_AFTER", "3")]);
     assert!(!failed.status.success());
-    assert_eq!(std::fs::read(site.root().join(CACHE)).unwrap(), cache);
+    assert_eq!(cache_files(&site.root()), cache);
     // Killed after the swap, before the commit: the old cache names files the new site has
     // only where they are the same files, so the next build is still whole.
     let killed = site.build(&[], &[("NTG_TEST_KILL_AT", "exchanged")]);
     assert_eq!(killed.status.code(), None, "{}", stderr(&killed));
-    assert_eq!(std::fs::read(site.root().join(CACHE)).unwrap(), cache);
+    assert_eq!(cache_files(&site.root()), cache);
     site.built(&[], &[]);
     assert_eq!(snapshot(&site.public()), site.clean());
 }

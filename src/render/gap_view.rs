@@ -214,6 +214,16 @@ pub struct NeighbourPractice {
     pub case_studies: Vec<Card>,
 }
 
+/// The view of each indicator (by index) for each authority with figures for it.
+pub struct AuthorityIndicators(Vec<std::collections::BTreeMap<LaCode, AuthorityIndicatorView>>);
+
+impl AuthorityIndicators {
+    /// Indicator `i` for authority `la`, if it has figures there.
+    pub fn get(&self, i: usize, la: &LaCode) -> Option<&AuthorityIndicatorView> {
+        self.0.get(i)?.get(la)
+    }
+}
+
 /// "Councils like yours": the authority against its statistical neighbours.
 #[derive(Debug, Serialize)]
 pub struct NeighboursView {
@@ -406,7 +416,7 @@ impl Views<'_> {
     }
 
     /// Indicator `i` for authority `la`, if it has figures there.
-    pub fn authority_indicator(&self, i: usize, la: &LaCode) -> Option<AuthorityIndicatorView> {
+    fn authority_indicator(&self, i: usize, la: &LaCode) -> Option<AuthorityIndicatorView> {
         let (ind, g) = self.indicator(i);
         let s = g.authorities.get(la)?;
         let own = self.with_versus(ind, g, s, self.place_gap(ind, g, s, None));
@@ -429,6 +439,25 @@ impl Views<'_> {
             chart: self.chart(ind, g, s, false),
             provenance: self.provenance(ind),
         })
+    }
+
+    /// Every indicator's view for every authority with figures for it, drawn once per build:
+    /// a case study's page shows the views of its authorities and indicators, an authority's
+    /// page all of its own, so thousands of pages share a few thousand charts.
+    pub fn all_authority_indicators(&self) -> AuthorityIndicators {
+        use rayon::prelude::*;
+        AuthorityIndicators(
+            (0..self.site.data.indicators.list.len())
+                .into_par_iter()
+                .map(|i| {
+                    self.site.data.gaps[i]
+                        .authorities
+                        .keys()
+                        .filter_map(|la| Some((la.clone(), self.authority_indicator(i, la)?)))
+                        .collect()
+                })
+                .collect(),
+        )
     }
 
     pub fn indicator_page(&self, i: usize) -> IndicatorPage {

@@ -374,6 +374,8 @@ pub struct Renderer<'a> {
     asset_version: String,
     /// What every page's key starts from: the templates, by name and source.
     templates_key: ContentHash,
+    /// The gap views pages show, drawn once (see `Views::all_authority_indicators`).
+    gaps: gap_view::AuthorityIndicators,
 }
 
 impl<'a> Renderer<'a> {
@@ -426,6 +428,7 @@ impl<'a> Renderer<'a> {
                 }
                 h.finish()
             },
+            gaps: Views { site, facts }.all_authority_indicators(),
         })
     }
 
@@ -594,7 +597,7 @@ impl<'a> Renderer<'a> {
                         .flat_map(|i| {
                             c.local_authorities
                                 .iter()
-                                .filter_map(|la| views.authority_indicator(data.index(i), la))
+                                .filter_map(|la| self.gaps.get(data.index(i), la))
                         })
                         .collect();
                     ctx.insert("gaps", &gaps);
@@ -689,7 +692,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("code", &la.code.to_string());
                 if *page == 1 {
                     let gaps: Vec<_> = (0..site.data.indicators.list.len())
-                        .filter_map(|i| views.authority_indicator(i, code))
+                        .filter_map(|i| self.gaps.get(i, code))
                         .collect();
                     if !gaps.is_empty() {
                         let base = routes::authority_data(code);

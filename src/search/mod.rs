@@ -13,7 +13,7 @@ mod reuse;
 mod text;
 
 use crate::join::facets::Facet;
-pub use doc::SearchDoc;
+pub use doc::{BodyText, SearchDoc};
 pub use export::Export;
 pub use index::open;
 pub use query::{Filters, Hit, query_terms, search as run};

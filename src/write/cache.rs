@@ -1,5 +1,5 @@
-//! The incremental cache's store: what one successful build keeps for the next, in one file,
-//! `.ntg-cache/build/entries.bin` under the site root (beside the search indexes).
+//! The incremental cache's store: what one successful build keeps for the next, in
+//! `.ntg-cache/build/` under the site root (beside the search indexes).
 //!
 //! Entries are typed values ([`Entry`]) filed by kind and by a [`ContentHash`] key: the hash
 //! of whatever the value was made from. A build reads the previous build's entries from a
@@ -11,10 +11,18 @@
 //! (`crate::names::stamp::version`), or whose body fails its checksum or does not decode, opens as
 //! an empty store that says why ([`Ignored`]). Opening never fails and never panics.
 //!
-//! The file: `MAGIC`, the format (u32), the version's length (u32) and text, the body's
+//! The entries of a kind are split by their key's first hex digit into sixteen shards, one
+//! file each (`markdown-3.bin`), and a commit writes only the shards whose entries changed:
+//! an edit to one document changes one shard of rendered bodies, where one file for all
+//! would be 130 MB rewritten on every build at 10,000 documents. Every entry is keyed by what
+//! it was made from (or, for an output's manifest, checked against the files themselves), so
+//! shards of different builds side by side are each still true.
+//!
+//! A shard's file: `MAGIC`, the format (u32), the version's length (u32) and text, the body's
 //! length (u64) and its checksum (a `ContentHash`, 16 bytes), all little-endian, then the
-//! body: postcard of kind -> key -> the entry's own postcard bytes, so that an entry is
-//! decoded only when it is asked for, and carried to the next build without being decoded.
+//! body: postcard of key -> the entry's own postcard bytes, so that an entry is decoded only
+//! when it is asked for, and carried to the next build without being decoded. A shard that
+//! cannot be trusted is ignored alone.
 
 use crate::names::hash::{ContentHash, Memo};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
@@ -31,14 +39,28 @@ use std::sync::Mutex;
 /// The cache's folder, below the site root.
 pub const DIR: &str = ".ntg-cache/build";
 
-/// The one file of the cache, in [`DIR`].
-pub const FILE: &str = "entries.bin";
+/// The file of shard `shard` of `kind`, in [`DIR`].
+fn shard_file(kind: &str, shard: u8) -> String {
+    format!("{kind}-{shard:x}.bin")
+}
+
+/// The kind and shard a file name in [`DIR`] names, if it names one.
+fn parse_shard_file(name: &str) -> Option<(&str, u8)> {
+    let (kind, digit) = name.strip_suffix(".bin")?.rsplit_once('-')?;
+    let shard = u8::from_str_radix(digit, 16).ok()?;
+    (digit.len() == 1 && !kind.is_empty()).then_some((kind, shard))
+}
+
+/// The shard of `key`: its first hex digit, one of sixteen.
+fn shard_of(key: ContentHash) -> u8 {
+    key.to_bytes()[0] >> 4
+}
 
 /// What every cache file starts with, so that any other file is known for what it is.
 const MAGIC: &[u8; 8] = b"ntgcache";
 
 /// The layout of the header and body; raised when either changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The longest version text a header may hold: anything longer is not one of ours.
 const MAX_VERSION: u32 = 256;
@@ -80,10 +102,13 @@ impl<'de> Deserialize<'de> for Encoded {
     }
 }
 
-/// The body: kind -> key -> entry. Sorted, so the same entries make the same file.
-type Body = BTreeMap<String, BTreeMap<ContentHash, Encoded>>;
+/// One shard's entries: key -> entry. Sorted, so the same entries make the same file.
+type Shard = BTreeMap<ContentHash, Encoded>;
 
-/// Why a store opened empty: what the lead may show under `--timings`, or drop.
+/// Every shard, by kind and shard number.
+type Body = BTreeMap<(String, u8), Shard>;
+
+/// Why a store opened empty, or a shard of it was left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ignored {
     /// `--no-cache`: the cache was not read.
@@ -129,28 +154,33 @@ impl fmt::Display for Ignored {
 #[derive(Debug, Default)]
 pub struct Store {
     body: Body,
+    /// The checksum in each shard's header as read, so a commit can tell that the file is
+    /// still the one read before it leaves it in place.
+    checksums: BTreeMap<(String, u8), ContentHash>,
+    /// Entries of each kind, over its shards.
+    counts: BTreeMap<String, usize>,
     ignored: Option<Ignored>,
 }
 
 impl Store {
-    /// Opens the cache of the site at `root`: empty with `no_cache`, or when the file cannot
-    /// be trusted. Needs no lock: a commit replaces the file in one rename, so this reads a
-    /// whole cache, old or new.
+    /// Opens the cache of the site at `root`: empty with `no_cache`, and without each shard
+    /// that cannot be trusted. Needs no lock: a commit replaces each shard's file in one
+    /// rename, so this reads every shard whole, old or new.
     pub fn open(root: &Path, no_cache: bool) -> Store {
         if no_cache {
             return Store::empty(Ignored::NoCache);
         }
-        read(&root.join(DIR).join(FILE), &crate::names::stamp::version())
+        read(&root.join(DIR), &crate::names::stamp::version())
     }
 
     fn empty(why: Ignored) -> Store {
         Store {
-            body: Body::new(),
             ignored: Some(why),
+            ..Store::default()
         }
     }
 
-    /// Why this store is empty, if it was not read or not trusted.
+    /// Why this store is empty, or some of its shards were left out: the first reason met.
     pub fn ignored(&self) -> Option<&Ignored> {
         self.ignored.as_ref()
     }
@@ -163,26 +193,62 @@ impl Store {
 
     /// How many entries of kind `T` the store holds.
     pub fn count<T: Entry>(&self) -> usize {
-        self.body.get(T::KIND).map_or(0, BTreeMap::len)
+        self.counts.get(T::KIND).copied().unwrap_or(0)
     }
 
     fn encoded<T: Entry>(&self, key: ContentHash) -> Option<&Encoded> {
-        self.body.get(T::KIND)?.get(&key)
+        self.body
+            .get(&(T::KIND.to_string(), shard_of(key)))?
+            .get(&key)
     }
 }
 
-/// Reads the cache file at `path`, trusting it only if it was written under `version`.
-fn read(path: &Path, version: &str) -> Store {
-    match read_body(path, version) {
-        Ok(body) => Store {
-            body,
-            ignored: None,
-        },
-        Err(why) => Store::empty(why),
+/// Reads the shards in the folder `dir`, trusting each only if it was written under
+/// `version`; a file that names no shard is not read.
+fn read(dir: &Path, version: &str) -> Store {
+    let names = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect::<std::collections::BTreeSet<_>>(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Store::empty(Ignored::Missing),
+        Err(e) => return Store::empty(unreadable(e)),
+    };
+    let mut store = Store::default();
+    for name in names {
+        let Some((kind, shard)) = parse_shard_file(&name) else {
+            continue;
+        };
+        match read_shard(&dir.join(&name), version) {
+            Ok((entries, checksum)) => {
+                *store.counts.entry(kind.to_string()).or_default() += entries.len();
+                store.checksums.insert((kind.to_string(), shard), checksum);
+                store.body.insert((kind.to_string(), shard), entries);
+            }
+            Err(why) => {
+                store.ignored.get_or_insert(why);
+            }
+        }
     }
+    if store.body.is_empty() && store.ignored.is_none() {
+        store.ignored = Some(Ignored::Missing);
+    }
+    store
 }
 
-fn read_body(path: &Path, version: &str) -> Result<Body, Ignored> {
+/// The checksum in the header of the shard file at `path`, if it has a header of this
+/// format and `version`.
+fn header_checksum(path: &Path, version: &str) -> Option<ContentHash> {
+    let mut file = File::open(path).ok()?;
+    let left = file.metadata().ok()?.len();
+    let mut file = Bounded {
+        file: &mut file,
+        left,
+    };
+    read_header(&mut file, version).ok().map(|(_, sum)| sum)
+}
+
+/// A shard file's entries and the checksum its header gives them.
+fn read_shard(path: &Path, version: &str) -> Result<(Shard, ContentHash), Ignored> {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Ignored::Missing),
@@ -193,6 +259,23 @@ fn read_body(path: &Path, version: &str) -> Result<Body, Ignored> {
         file: &mut file,
         left,
     };
+    let (said, checksum) = read_header(&mut file, version)?;
+    if said != file.left {
+        return Err(Ignored::Length {
+            said,
+            found: file.left,
+        });
+    }
+    let body = file.take(said)?;
+    if ContentHash::of(&body) != checksum {
+        return Err(Ignored::WrongChecksum);
+    }
+    let shard = postcard::from_bytes(&body).map_err(|e| Ignored::Undecodable(e.to_string()))?;
+    Ok((shard, checksum))
+}
+
+/// Reads a shard file's header: the body's length and checksum.
+fn read_header(file: &mut Bounded, version: &str) -> Result<(u64, ContentHash), Ignored> {
     if file.fixed::<8>()? != *MAGIC {
         return Err(Ignored::NotACache);
     }
@@ -212,17 +295,7 @@ fn read_body(path: &Path, version: &str) -> Result<Body, Ignored> {
     }
     let said = u64::from_le_bytes(file.fixed()?);
     let checksum = ContentHash::from_bytes(file.fixed()?);
-    if said != file.left {
-        return Err(Ignored::Length {
-            said,
-            found: file.left,
-        });
-    }
-    let body = file.take(said)?;
-    if ContentHash::of(&body) != checksum {
-        return Err(Ignored::WrongChecksum);
-    }
-    postcard::from_bytes(&body).map_err(|e| Ignored::Undecodable(e.to_string()))
+    Ok((said, checksum))
 }
 
 fn unreadable(e: io::Error) -> Ignored {
@@ -303,22 +376,30 @@ impl Next {
 
     fn insert(&self, kind: &str, key: ContentHash, encoded: Encoded) {
         let mut body = self.body.lock().unwrap_or_else(|p| p.into_inner());
-        body.entry(kind.to_string())
+        body.entry((kind.to_string(), shard_of(key)))
             .or_default()
             .insert(key, encoded);
     }
 
-    /// Replaces the site's cache with these entries, atomically: written to a temporary file
-    /// beside it, flushed to disk, renamed over it, and the folder flushed, so that a crash
-    /// at any moment leaves the old cache or the new one, whole.
+    /// Replaces the site's cache with these entries, shard by shard, each atomically:
+    /// written to a temporary file beside it and renamed over it, so that a build killed at
+    /// any moment leaves each shard old or new, whole (after a crash of the machine, a shard
+    /// whose bytes never reached the disk fails its checksum and is ignored). A shard equal
+    /// to `previous`'s, whose file is still the one `previous` read, is left as it is; files
+    /// of shards this build did not keep are removed.
     ///
     /// Call only once the build's site is in place (after the swap), so that a failed or
     /// killed build leaves the old cache with the old site, and with the site's `Lock` held,
     /// so that two builds never commit at once (and a temporary file found here can only be
     /// a killed build's, to remove).
-    pub fn commit(self, root: &Path) -> io::Result<()> {
+    pub fn commit(self, root: &Path, previous: &Store) -> io::Result<()> {
         let body = self.body.into_inner().unwrap_or_else(|p| p.into_inner());
-        write(&root.join(DIR), &body, &crate::names::stamp::version())
+        write(
+            &root.join(DIR),
+            &body,
+            previous,
+            &crate::names::stamp::version(),
+        )
     }
 }
 
@@ -358,12 +439,44 @@ impl Entry for crate::render::markdown::Rendered {
     const KIND: &'static str = "markdown";
 }
 
-/// Writes `body` as the cache in `dir`, under `version`.
-fn write(dir: &Path, body: &Body, version: &str) -> io::Result<()> {
-    let encoded = postcard::to_stdvec(body).map_err(io::Error::other)?;
+/// A body's text for search, keyed by the body's HTML.
+impl Entry for crate::search::BodyText {
+    const KIND: &'static str = "search-text";
+}
+
+/// Writes `body` as the cache in `dir`, under `version`, leaving in place the shards that
+/// are `previous`'s as it read them, and removing every other file.
+fn write(dir: &Path, body: &Body, previous: &Store, version: &str) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    remove_temporaries(dir)?;
-    let temp = dir.join(format!("{FILE}.new-{}", std::process::id()));
+    let mut wanted = std::collections::BTreeSet::new();
+    for ((kind, shard), entries) in body {
+        let name = shard_file(kind, *shard);
+        let path = dir.join(&name);
+        let id = (kind.clone(), *shard);
+        let unchanged = previous.body.get(&id) == Some(entries)
+            && previous.checksums.get(&id).copied() == header_checksum(&path, version);
+        if !unchanged {
+            write_shard(dir, &name, entries, version)?;
+        }
+        wanted.insert(name);
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if !entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| wanted.contains(n))
+        {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes one shard's file, `name` in `dir`, through a temporary file renamed over it.
+fn write_shard(dir: &Path, name: &str, entries: &Shard, version: &str) -> io::Result<()> {
+    let encoded = postcard::to_stdvec(entries).map_err(io::Error::other)?;
+    let temp = dir.join(format!("{name}.new-{}", std::process::id()));
     let written = (|| {
         let mut file = File::create(&temp)?;
         file.write_all(&header(version, &encoded))?;
@@ -371,7 +484,7 @@ fn write(dir: &Path, body: &Body, version: &str) -> io::Result<()> {
         // Not flushed to disk first: after a crash, a cache whose bytes never reached the
         // disk fails its checksum and is ignored, which costs one clean build, whereas a
         // flush costs every build a third of a second at 10,000 documents.
-        std::fs::rename(&temp, dir.join(FILE))
+        std::fs::rename(&temp, dir.join(name))
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -389,18 +502,6 @@ fn header(version: &str, body: &[u8]) -> Vec<u8> {
     h.extend_from_slice(&(body.len() as u64).to_le_bytes());
     h.extend_from_slice(&ContentHash::of(body).to_bytes());
     h
-}
-
-/// Removes what killed commits left in `dir` (with the lock held, no commit is running).
-fn remove_temporaries(dir: &Path) -> io::Result<()> {
-    let prefix = format!("{FILE}.new-");
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            std::fs::remove_file(entry.path())?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -431,7 +532,8 @@ mod tests {
         }
     }
 
-    /// A site root holding a committed cache of three pages and a count, and its file.
+    /// A site root holding a committed cache of three pages and a count, and the file of
+    /// the shard that holds page 0.
     fn committed() -> (tempfile::TempDir, PathBuf) {
         let root = tempfile::tempdir().unwrap();
         let next = Next::new();
@@ -439,15 +541,31 @@ mod tests {
             next.put(ContentHash::of(&[n as u8]), &page(n)).unwrap();
         }
         next.put(ContentHash::of(b"count"), &Count(7)).unwrap();
-        next.commit(root.path()).unwrap();
-        let file = root.path().join(DIR).join(FILE);
+        next.commit(root.path(), &Store::default()).unwrap();
+        let shard = shard_of(ContentHash::of(&[0]));
+        let file = root.path().join(DIR).join(shard_file(Page::KIND, shard));
         (root, file)
     }
 
+    /// Page 0's shard was left out, and said why.
     fn assert_empty(store: &Store) {
         assert!(store.ignored().is_some());
-        assert_eq!(store.count::<Page>(), 0);
         assert_eq!(store.get::<Page>(ContentHash::of(&[0])), None);
+    }
+
+    /// The inode of each file in the cache's folder, by name.
+    fn inodes(root: &Path) -> BTreeMap<String, u64> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::read_dir(root.join(DIR))
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    e.metadata().unwrap().ino(),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -483,7 +601,7 @@ mod tests {
         let next = Next::new();
         assert!(next.carry::<Page>(&previous, ContentHash::of(&[2])));
         assert!(!next.carry::<Page>(&previous, ContentHash::of(&[8])));
-        next.commit(root.path()).unwrap();
+        next.commit(root.path(), &previous).unwrap();
         let store = Store::open(root.path(), false);
         assert_eq!(store.count::<Page>(), 1);
         assert_eq!(store.get::<Page>(ContentHash::of(&[2])), Some(page(2)));
@@ -581,13 +699,20 @@ mod tests {
     fn another_version_or_format_is_empty() {
         let (root, file) = committed();
         let body = Store::open(root.path(), false).body;
-        write(&root.path().join(DIR), &body, "0.0.0-another").unwrap();
+        write(
+            &root.path().join(DIR),
+            &body,
+            &Store::default(),
+            "0.0.0-another",
+        )
+        .unwrap();
         let store = Store::open(root.path(), false);
-        assert_empty(&store);
+        assert_eq!(store.count::<Page>() + store.count::<Count>(), 0);
         assert_eq!(
             store.ignored(),
             Some(&Ignored::OtherVersion("0.0.0-another".into()))
         );
+        let (root, file) = committed();
         let mut bytes = std::fs::read(&file).unwrap();
         bytes[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&(FORMAT + 1).to_le_bytes());
         std::fs::write(&file, &bytes).unwrap();
@@ -627,23 +752,68 @@ mod tests {
         let next = Next::new();
         // Stored under Page's kind, but not a Page.
         next.insert(Page::KIND, ContentHash::of(b"x"), Encoded(vec![0xff, 0xff]));
-        next.commit(root.path()).unwrap();
+        next.commit(root.path(), &Store::default()).unwrap();
         let store = Store::open(root.path(), false);
         assert_eq!(store.ignored(), None);
         assert_eq!(store.get::<Page>(ContentHash::of(b"x")), None);
     }
 
     #[test]
-    fn a_commit_removes_what_killed_commits_left() {
-        let (root, _) = committed();
-        let left = root.path().join(DIR).join(format!("{FILE}.new-999999"));
+    fn a_commit_removes_what_killed_commits_and_other_formats_left() {
+        let (root, file) = committed();
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let left = root.path().join(DIR).join(format!("{name}.new-999999"));
         std::fs::write(&left, b"half").unwrap();
-        Next::new().commit(root.path()).unwrap();
-        assert!(!left.exists());
-        let names: Vec<_> = std::fs::read_dir(root.path().join(DIR))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, [FILE]);
+        std::fs::write(root.path().join(DIR).join("entries.bin"), b"format 1").unwrap();
+        let previous = Store::open(root.path(), false);
+        let next = Next::new();
+        assert!(next.carry::<Page>(&previous, ContentHash::of(&[0])));
+        next.commit(root.path(), &previous).unwrap();
+        let names: Vec<String> = inodes(root.path()).into_keys().collect();
+        assert_eq!(names, [name]);
+    }
+
+    #[test]
+    fn a_commit_writes_only_the_shards_that_changed() {
+        let (root, _) = committed();
+        let before = inodes(root.path());
+        let previous = Store::open(root.path(), false);
+        let next = Next::new();
+        for n in 0..3 {
+            assert!(next.carry::<Page>(&previous, ContentHash::of(&[n as u8])));
+        }
+        let count = ContentHash::of(b"count");
+        next.put(count, &Count(8)).unwrap();
+        next.commit(root.path(), &previous).unwrap();
+        let after = inodes(root.path());
+        let count_file = shard_file(Count::KIND, shard_of(count));
+        for (name, inode) in &before {
+            assert_eq!(after[name] == *inode, *name != count_file, "{name}");
+        }
+        let store = Store::open(root.path(), false);
+        assert_eq!(store.get::<Count>(count), Some(Count(8)));
+        assert_eq!(store.get::<Page>(ContentHash::of(&[1])), Some(page(1)));
+        // A shard that another build committed after this one read it is written again,
+        // though this build's entries are those it read.
+        let previous = Store::open(root.path(), false);
+        let other = Next::new();
+        other.put(count, &Count(9)).unwrap();
+        let other = other.body.into_inner().unwrap();
+        let dir = root.path().join(DIR);
+        let version = crate::names::stamp::version();
+        write_shard(
+            &dir,
+            &count_file,
+            &other[&(Count::KIND.into(), shard_of(count))],
+            &version,
+        )
+        .unwrap();
+        let next = Next::new();
+        assert!(next.carry::<Count>(&previous, count));
+        next.commit(root.path(), &previous).unwrap();
+        assert_eq!(
+            Store::open(root.path(), false).get::<Count>(count),
+            Some(Count(8))
+        );
     }
 }

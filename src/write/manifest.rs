@@ -293,7 +293,7 @@ mod tests {
         let key = Manifest::key(&dir.path().join("public"));
         let cache = super::super::cache::Next::new();
         cache.put(key, &next.manifest()).unwrap();
-        cache.commit(dir.path()).unwrap();
+        cache.commit(dir.path(), &Default::default()).unwrap();
         let store = super::super::cache::Store::open(dir.path(), false);
         assert_eq!(store.get::<Manifest>(key), Some(next.manifest()));
         assert_eq!(store.get::<Manifest>(Manifest::key(dir.path())), None);
