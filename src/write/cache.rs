@@ -697,7 +697,7 @@ mod tests {
 
     #[test]
     fn another_version_or_format_is_empty() {
-        let (root, file) = committed();
+        let (root, _) = committed();
         let body = Store::open(root.path(), false).body;
         write(
             &root.path().join(DIR),
