@@ -17,6 +17,7 @@ pub mod outpath;
 pub mod render;
 pub mod resolve;
 pub mod search;
+pub mod serve;
 pub mod suggest;
 pub mod write;
 

@@ -53,6 +53,15 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
+    /// Build the site into memory and serve it on 127.0.0.1, with pages linked there.
+    Serve {
+        /// The port to listen on; 0 picks a free one (the address is printed).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include documents marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check everything a build checks, links and anchors included, without writing.
     Check {
         #[arg(long, value_enum, default_value = "human")]
@@ -146,6 +155,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
     match cli.command {
+        Command::Serve { port, drafts } => match ntg::serve::run(&root, drafts, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(ntg::serve::ServeError::Bind(why)) => {
+                eprintln!("error: {why}");
+                ExitCode::FAILURE
+            }
+            Err(ntg::serve::ServeError::Site(diagnostics)) => {
+                print_diagnostics(&diagnostics, Format::Human);
+                eprintln!("nothing served: fix the errors above, then serve again");
+                ExitCode::FAILURE
+            }
+        },
         Command::Build {
             output,
             force,
