@@ -225,3 +225,31 @@ fn a_port_in_use_says_how_to_choose_another() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn sigint_and_sigterm_stop_it_with_status_0_within_a_second() {
+    for signal in ["-INT", "-TERM"] {
+        let mut server = Server::start(&fixtures().join("valid"));
+        let pid = server.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let sent = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                sent.elapsed() < std::time::Duration::from_secs(1),
+                "still running a second after {signal}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        assert_eq!(status.code(), Some(0), "{signal}");
+    }
+}

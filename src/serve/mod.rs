@@ -126,7 +126,7 @@ pub enum ServeError {
 }
 
 /// Builds the site at `root` into memory and serves it on `127.0.0.1:port` (`0`: a free
-/// port), printing the address on standard output once it answers.
+/// port), printing the address on standard output once it answers, until Ctrl-C or SIGTERM.
 pub fn run(root: &Path, drafts: bool, port: u16) -> Result<(), ServeError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let server = tiny_http::Server::http(addr).map_err(|e| {
@@ -142,6 +142,11 @@ pub fn run(root: &Path, drafts: bool, port: u16) -> Result<(), ServeError> {
             format!("cannot listen on {addr}: {e}")
         })
     })?;
+    let server = std::sync::Arc::new(server);
+    // Ctrl-C and SIGTERM end the loop below, which ends the server with status 0. A handler
+    // set already (a second server in one process) leaves those signals as they were.
+    let stopping = std::sync::Arc::clone(&server);
+    let _ = ctrlc::set_handler(move || stopping.unblock());
     let bound = server
         .server_addr()
         .to_ip()
