@@ -90,16 +90,21 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-#[test]
-fn serves_the_site_linked_to_its_own_address() {
-    let server = Server::start(&fixtures().join("valid"));
-    let (status, headers, body) = server.request("GET", "/", "");
-    assert_eq!(status, 200);
+/// GETs `target`, checks that it answers `status` with an HTML page, and parses it.
+fn html_page(server: &Server, target: &str, status: u16) -> scraper::Html {
+    let (got, headers, body) = server.request("GET", target, "");
+    assert_eq!(got, status, "{target}");
     assert_eq!(
         header(&headers, "content-type"),
         Some("text/html; charset=utf-8")
     );
-    let html = scraper::Html::parse_document(&String::from_utf8(body).unwrap());
+    scraper::Html::parse_document(&String::from_utf8(body).unwrap())
+}
+
+#[test]
+fn serves_the_site_linked_to_its_own_address() {
+    let server = Server::start(&fixtures().join("valid"));
+    let html = html_page(&server, "/", 200);
     let links: Vec<&str> = html
         .select(&scraper::Selector::parse("a[href]").unwrap())
         .filter_map(|a| a.value().attr("href"))
@@ -156,13 +161,7 @@ fn head_and_conditional_requests_answer_as_a_host_does() {
 #[test]
 fn a_missing_page_is_the_sites_404_page_with_status_404() {
     let server = Server::start(&fixtures().join("valid"));
-    let (status, headers, body) = server.request("GET", "/no/such/page/", "");
-    assert_eq!(status, 404);
-    assert_eq!(
-        header(&headers, "content-type"),
-        Some("text/html; charset=utf-8")
-    );
-    let html = scraper::Html::parse_document(&String::from_utf8(body).unwrap());
+    let html = html_page(&server, "/no/such/page/", 404);
     let title = html
         .select(&scraper::Selector::parse("title").unwrap())
         .next()

@@ -70,7 +70,7 @@ impl Served {
                 body: if fresh { &[] } else { body },
             };
         }
-        let path = target.split(['?', '#']).next().unwrap_or_default();
+        let path = path::path_of(target);
         if !path.ends_with('/') && self.files.contains_key(&format!("{file}/index.html")) {
             return Answer {
                 location: Some(format!("{path}/")),

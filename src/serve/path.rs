@@ -14,8 +14,7 @@ pub enum Refused {
 /// names, without deciding whether the site has it: a folder's address names its
 /// `index.html`.
 pub fn file_of(target: &str) -> Result<String, Refused> {
-    let path = target.split(['?', '#']).next().unwrap_or_default();
-    let rest = path.strip_prefix('/').ok_or(Refused::Bad)?;
+    let rest = path_of(target).strip_prefix('/').ok_or(Refused::Bad)?;
     if rest.contains("//") || rest.starts_with('/') {
         return Err(Refused::Bad);
     }
@@ -32,6 +31,11 @@ pub fn file_of(target: &str) -> Result<String, Refused> {
         file.push_str("index.html");
     }
     Ok(file)
+}
+
+/// A request target without its query and fragment.
+pub fn path_of(target: &str) -> &str {
+    target.split(['?', '#']).next().unwrap_or_default()
 }
 
 /// A segment with its percent escapes decoded; an escape that is cut short or decodes to

@@ -105,8 +105,8 @@ impl<'de> Deserialize<'de> for Encoded {
 /// One shard's entries: key -> entry. Sorted, so the same entries make the same file.
 type Shard = BTreeMap<ContentHash, Encoded>;
 
-/// Every shard, by kind and shard number.
-type Body = BTreeMap<(String, u8), Shard>;
+/// Every shard, by kind, then by shard number.
+type Body = BTreeMap<String, BTreeMap<u8, Shard>>;
 
 /// Why a store opened empty, or a shard of it was left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,8 +157,6 @@ pub struct Store {
     /// The checksum in each shard's header as read, so a commit can tell that the file is
     /// still the one read before it leaves it in place.
     checksums: BTreeMap<(String, u8), ContentHash>,
-    /// Entries of each kind, over its shards.
-    counts: BTreeMap<String, usize>,
     ignored: Option<Ignored>,
 }
 
@@ -193,13 +191,13 @@ impl Store {
 
     /// How many entries of kind `T` the store holds.
     pub fn count<T: Entry>(&self) -> usize {
-        self.counts.get(T::KIND).copied().unwrap_or(0)
+        self.body
+            .get(T::KIND)
+            .map_or(0, |shards| shards.values().map(BTreeMap::len).sum())
     }
 
     fn encoded<T: Entry>(&self, key: ContentHash) -> Option<&Encoded> {
-        self.body
-            .get(&(T::KIND.to_string(), shard_of(key)))?
-            .get(&key)
+        self.body.get(T::KIND)?.get(&shard_of(key))?.get(&key)
     }
 }
 
@@ -220,9 +218,12 @@ fn read(dir: &Path, version: &str) -> Store {
         };
         match read_shard(&dir.join(&name), version) {
             Ok((entries, checksum)) => {
-                *store.counts.entry(kind.to_string()).or_default() += entries.len();
                 store.checksums.insert((kind.to_string(), shard), checksum);
-                store.body.insert((kind.to_string(), shard), entries);
+                store
+                    .body
+                    .entry(kind.to_string())
+                    .or_default()
+                    .insert(shard, entries);
             }
             Err(why) => {
                 store.ignored.get_or_insert(why);
@@ -238,26 +239,16 @@ fn read(dir: &Path, version: &str) -> Store {
 /// The checksum in the header of the shard file at `path`, if it has a header of this
 /// format and `version`.
 fn header_checksum(path: &Path, version: &str) -> Option<ContentHash> {
-    let mut file = File::open(path).ok()?;
-    let left = file.metadata().ok()?.len();
-    let mut file = Bounded {
-        file: &mut file,
-        left,
-    };
+    let mut file = Bounded::open(path).ok()?;
     read_header(&mut file, version).ok().map(|(_, sum)| sum)
 }
 
 /// A shard file's entries and the checksum its header gives them.
 fn read_shard(path: &Path, version: &str) -> Result<(Shard, ContentHash), Ignored> {
-    let mut file = match File::open(path) {
+    let mut file = match Bounded::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(Ignored::Missing),
         Err(e) => return Err(unreadable(e)),
-    };
-    let left = file.metadata().map_err(unreadable)?.len();
-    let mut file = Bounded {
-        file: &mut file,
-        left,
     };
     let (said, checksum) = read_header(&mut file, version)?;
     if said != file.left {
@@ -305,12 +296,19 @@ fn unreadable(e: io::Error) -> Ignored {
 /// A file read no further than the size it had when opened: every length read from it is
 /// checked against what is left, so a garbage length can neither run past the end nor make
 /// a large allocation.
-struct Bounded<'a> {
-    file: &'a mut File,
+struct Bounded {
+    file: File,
     left: u64,
 }
 
-impl Bounded<'_> {
+impl Bounded {
+    /// The file at `path`, to be read no further than its size now.
+    fn open(path: &Path) -> io::Result<Bounded> {
+        let file = File::open(path)?;
+        let left = file.metadata()?.len();
+        Ok(Bounded { file, left })
+    }
+
     /// The next `n` bytes; a file too short for them is not a cache.
     fn take(&mut self, n: u64) -> Result<Vec<u8>, Ignored> {
         if n > self.left {
@@ -319,7 +317,7 @@ impl Bounded<'_> {
         self.left -= n;
         // Bounded by the file's size, checked above.
         let mut buf = Vec::with_capacity(n as usize);
-        (&mut *self.file)
+        (&mut self.file)
             .take(n)
             .read_to_end(&mut buf)
             .map_err(unreadable)?;
@@ -376,7 +374,9 @@ impl Next {
 
     fn insert(&self, kind: &str, key: ContentHash, encoded: Encoded) {
         let mut body = self.body.lock().unwrap_or_else(|p| p.into_inner());
-        body.entry((kind.to_string(), shard_of(key)))
+        body.entry(kind.to_string())
+            .or_default()
+            .entry(shard_of(key))
             .or_default()
             .insert(key, encoded);
     }
@@ -449,16 +449,18 @@ impl Entry for crate::search::BodyText {
 fn write(dir: &Path, body: &Body, previous: &Store, version: &str) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut wanted = std::collections::BTreeSet::new();
-    for ((kind, shard), entries) in body {
-        let name = shard_file(kind, *shard);
-        let path = dir.join(&name);
-        let id = (kind.clone(), *shard);
-        let unchanged = previous.body.get(&id) == Some(entries)
-            && previous.checksums.get(&id).copied() == header_checksum(&path, version);
-        if !unchanged {
-            write_shard(dir, &name, entries, version)?;
+    for (kind, shards) in body {
+        for (&shard, entries) in shards {
+            let name = shard_file(kind, shard);
+            let read = previous.body.get(kind).and_then(|s| s.get(&shard));
+            let unchanged = read == Some(entries)
+                && previous.checksums.get(&(kind.clone(), shard)).copied()
+                    == header_checksum(&dir.join(&name), version);
+            if !unchanged {
+                write_shard(dir, &name, entries, version)?;
+            }
+            wanted.insert(name);
         }
-        wanted.insert(name);
     }
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
@@ -804,7 +806,7 @@ mod tests {
         write_shard(
             &dir,
             &count_file,
-            &other[&(Count::KIND.into(), shard_of(count))],
+            &other[Count::KIND][&shard_of(count)],
             &version,
         )
         .unwrap();
