@@ -211,8 +211,9 @@ impl<'a> Bounded<'a> {
 }
 
 /// The diagnostics a report shows: per file and severity, the first `PER_FILE` (in `diags`'
-/// order), then one line for the rest, merged with any a reader already counted.
-fn capped(diags: &[Diagnostic]) -> Vec<Diagnostic> {
+/// order), then one line for the rest, merged with any a reader already counted. Every
+/// format shows these, and so does `ntg serve`'s overlay.
+pub fn capped(diags: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut start = 0;
     while start < diags.len() {

@@ -11,6 +11,7 @@ pub mod escape;
 pub mod fuzzing;
 pub mod inputs;
 pub mod join;
+pub mod live;
 pub mod names;
 pub mod newdoc;
 pub mod outpath;
@@ -65,7 +66,7 @@ pub struct Failure {
 }
 
 /// Time per stage, taken as each one ends.
-struct Stopwatch {
+pub(crate) struct Stopwatch {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
@@ -86,10 +87,10 @@ impl Stopwatch {
 }
 
 /// What the stages may reuse from the last build, by kind.
-struct Memos<'a> {
-    bodies: &'a dyn names::hash::Memo<Rendered>,
-    pages: &'a dyn names::hash::Memo<render::PageDone>,
-    texts: &'a dyn names::hash::Memo<search::BodyText>,
+pub(crate) struct Memos<'a> {
+    pub(crate) bodies: &'a dyn names::hash::Memo<Rendered>,
+    pub(crate) pages: &'a dyn names::hash::Memo<render::PageDone>,
+    pub(crate) texts: &'a dyn names::hash::Memo<search::BodyText>,
 }
 
 /// Nothing reused: `check`, and sites rendered from memory.
@@ -155,7 +156,7 @@ fn body_text(body: &Rendered, memo: &dyn names::hash::Memo<search::BodyText>) ->
 /// that keeps the files in memory. With `index` (the site's root), the search index is built
 /// too, beside the site, and returned staged for the caller to commit once the output is in
 /// place.
-fn generate(
+pub(crate) fn generate(
     inputs: &inputs::Inputs,
     options: &Options,
     memos: &Memos,
@@ -399,7 +400,7 @@ fn generate(
 }
 
 /// The files `source` holds, read once, and the clock started before.
-fn snapshot(source: &dyn Source) -> (inputs::Inputs, Stopwatch) {
+pub(crate) fn snapshot(source: &dyn Source) -> (inputs::Inputs, Stopwatch) {
     let mut clock = Stopwatch::start();
     let inputs = source.snapshot();
     clock.lap("read the site's files");
@@ -421,7 +422,11 @@ pub fn render(source: &dyn Source, options: &Options) -> Result<Made, Vec<Diagno
     let sink = write::Memory::default();
     let (built, _) = generate(&inputs, options, &FORGET, &sink, None, None, clock)?;
     Ok(Made {
-        files: sink.into_files(),
+        files: sink
+            .into_files()
+            .into_iter()
+            .map(|(rel, bytes)| (rel, bytes.to_vec()))
+            .collect(),
         warnings: built.warnings,
     })
 }

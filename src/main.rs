@@ -53,7 +53,8 @@ enum Command {
         #[arg(long)]
         no_cache: bool,
     },
-    /// Build the site into memory and serve it on 127.0.0.1, with pages linked there.
+    /// Build the site into memory and serve it on 127.0.0.1, with pages linked there,
+    /// rebuilt as its files are saved, and open tabs reloaded.
     Serve {
         /// The port to listen on; 0 picks a free one (the address is printed).
         #[arg(long, default_value_t = 1111)]
@@ -61,6 +62,9 @@ enum Command {
         /// Include documents marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Open the served site in the system's browser.
+        #[arg(long)]
+        open: bool,
     },
     /// Check everything a build checks, links and anchors included, without writing.
     Check {
@@ -155,18 +159,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
     match cli.command {
-        Command::Serve { port, drafts } => match ntg::serve::run(&root, drafts, port) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(ntg::serve::ServeError::Bind(why)) => {
-                eprintln!("error: {why}");
-                ExitCode::FAILURE
+        Command::Serve { port, drafts, open } => {
+            match ntg::serve::run(&root, &ntg::serve::Settings { port, drafts, open }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(ntg::serve::ServeError(why)) => {
+                    eprintln!("error: {why}");
+                    ExitCode::FAILURE
+                }
             }
-            Err(ntg::serve::ServeError::Site(diagnostics)) => {
-                print_diagnostics(&diagnostics, Format::Human);
-                eprintln!("nothing served: fix the errors above, then serve again");
-                ExitCode::FAILURE
-            }
-        },
+        }
         Command::Build {
             output,
             force,

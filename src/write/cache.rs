@@ -381,6 +381,15 @@ impl Next {
             .insert(key, encoded);
     }
 
+    /// These entries as the store the next build reads, in memory: `ntg serve` keeps its
+    /// cache between rebuilds this way, never on disk.
+    pub fn into_store(self) -> Store {
+        Store {
+            body: self.body.into_inner().unwrap_or_else(|p| p.into_inner()),
+            ..Store::default()
+        }
+    }
+
     /// Replaces the site's cache with these entries, shard by shard, each atomically:
     /// written to a temporary file beside it and renamed over it, so that a build killed at
     /// any moment leaves each shard old or new, whole (after a crash of the machine, a shard

@@ -35,7 +35,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Where rendered files go. Shared by the render threads.
 pub trait Sink: Sync {
@@ -92,15 +92,27 @@ impl Sink for Discard {
     }
 }
 
-/// Keeps every file in memory: what a site rendered from memory goes to (tests, fuzzing).
+/// Keeps every file in memory: what a site rendered from memory goes to (tests, fuzzing,
+/// `ntg serve`). Files are shared, not copied, so a page taken from the last build in
+/// memory costs no bytes.
 #[derive(Default)]
 pub struct Memory {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+    /// The last build's files, which `reuse` takes from.
+    previous: BTreeMap<String, Arc<[u8]>>,
 }
 
 impl Memory {
+    /// A sink that may take files from `previous`, the last build's output.
+    pub fn after(previous: BTreeMap<String, Arc<[u8]>>) -> Memory {
+        Memory {
+            files: Mutex::default(),
+            previous,
+        }
+    }
+
     /// The files kept, by output path.
-    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+    pub fn into_files(self) -> BTreeMap<String, Arc<[u8]>> {
         self.files.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -108,8 +120,17 @@ impl Memory {
 impl Sink for Memory {
     fn put(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
-        files.insert(rel.to_string(), bytes.to_vec());
+        files.insert(rel.to_string(), bytes.into());
         Ok(())
+    }
+
+    fn reuse(&self, rel: &str) -> bool {
+        let Some(bytes) = self.previous.get(rel) else {
+            return false;
+        };
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files.insert(rel.to_string(), Arc::clone(bytes));
+        true
     }
 }
 
