@@ -52,6 +52,19 @@ pub struct Live {
     files: Arc<Files>,
     /// The index folder of the last good build, whose kept work the next one may take.
     index: Option<PathBuf>,
+    /// Each file the last good build read, with its hash (`None`: a link, not followed).
+    read: BTreeMap<String, Option<u64>>,
+}
+
+/// A good build.
+pub struct Rebuilt {
+    /// Its output.
+    pub files: Arc<Files>,
+    /// Its warnings and timings.
+    pub built: Built,
+    /// The site's files that differ from the last good build's: changed, added or removed
+    /// (all of them for the first).
+    pub inputs: Vec<String>,
 }
 
 impl Live {
@@ -64,6 +77,7 @@ impl Live {
             scratch: scratch.path().to_path_buf(),
             files: Arc::default(),
             index: None,
+            read: BTreeMap::new(),
         }
     }
 
@@ -73,9 +87,9 @@ impl Live {
     }
 
     /// Builds the site from its files as they are now. On success the new output is the
-    /// last good build, and is returned with the build's warnings and timings; on failure,
-    /// the diagnostics, and the last good build stays.
-    pub fn rebuild(&mut self) -> Result<(Arc<Files>, Built), Vec<Diagnostic>> {
+    /// last good build; on failure, the diagnostics are returned, and the last good build
+    /// stays.
+    pub fn rebuild(&mut self) -> Result<Rebuilt, Vec<Diagnostic>> {
         let next = write::cache::Next::new();
         let memory = write::cache::Memory {
             previous: &self.store,
@@ -117,8 +131,34 @@ impl Live {
         {
             let _ = std::fs::remove_dir_all(old);
         }
+        let read: BTreeMap<String, Option<u64>> = inputs
+            .entries()
+            .map(|(rel, entry)| {
+                let hash = match entry {
+                    inputs::Entry::File { hash, .. } => Some(*hash),
+                    inputs::Entry::Link => None,
+                };
+                (rel.to_string(), hash)
+            })
+            .collect();
+        let differ = read
+            .iter()
+            .filter(|(rel, hash)| self.read.get(*rel) != Some(hash))
+            .map(|(rel, _)| rel.clone())
+            .chain(
+                self.read
+                    .keys()
+                    .filter(|rel| !read.contains_key(*rel))
+                    .cloned(),
+            )
+            .collect();
+        self.read = read;
         self.store = next.into_store();
         self.files = Arc::new(sink.into_files());
-        Ok((Arc::clone(&self.files), built))
+        Ok(Rebuilt {
+            files: Arc::clone(&self.files),
+            built,
+            inputs: differ,
+        })
     }
 }

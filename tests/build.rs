@@ -131,6 +131,9 @@ fn markdown_features_render() {
     assert!(html.contains("<table>"));
     assert!(html.contains("footnote"));
     assert!(html.contains("type=\"checkbox\""));
+    // A task list's checkboxes are named for a screen reader.
+    assert!(html.contains("type=\"checkbox\" checked=\"\" aria-label=\"done\""));
+    assert!(html.contains("type=\"checkbox\" aria-label=\"not done\""));
     assert!(
         html.contains("<span class=\"hl-"),
         "code is highlighted with classes"

@@ -392,6 +392,19 @@ pub fn render(
                 &mut events,
                 Event::Text(if done { "☑ " } else { "☐ " }.into()),
             ),
+            // A checkbox needs a name for a screen reader to say what it is (WCAG 4.1.2).
+            Event::TaskListMarker(done) => push(
+                &mut heading,
+                &mut events,
+                Event::InlineHtml(
+                    if done {
+                        "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"> "
+                    } else {
+                        "<input disabled=\"\" type=\"checkbox\" aria-label=\"not done\"> "
+                    }
+                    .into(),
+                ),
+            ),
             other => push(&mut heading, &mut events, other),
         }
     }

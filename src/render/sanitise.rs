@@ -57,7 +57,7 @@ pub fn clean(html: String, mode: RawHtml) -> String {
                 // Task lists' checkboxes, which submissions show as marks instead; the
                 // rewriting has dropped every other input.
                 b.add_tags(["input"])
-                    .add_tag_attributes("input", ["type", "checked", "disabled"])
+                    .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
                     .attribute_filter(|_, attribute, value| match attribute {
                         "id" if is_theme_id(value) => None,
                         _ => local_resources(attribute, value),

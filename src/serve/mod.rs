@@ -11,7 +11,7 @@ pub mod site;
 pub mod watch;
 
 use crate::diagnostic::{self, Format};
-use crate::live::{Live, Scratch};
+use crate::live::{Live, Rebuilt, Scratch};
 use events::{Hub, State};
 use site::Served;
 use std::io::Write;
@@ -122,12 +122,22 @@ impl Builds {
     /// serves the build if it succeeded, reports it on the terminal, and returns the state
     /// to tell the tabs.
     fn take(&mut self, live: &mut Live, changed: &[String]) -> State {
+        if let Some(first) = changed.first() {
+            say(&match changed.len() {
+                1 => format!("saved: {first}\n"),
+                n => format!("saved: {first} and {} more\n", n - 1),
+            });
+        }
         let started = Instant::now();
         let rebuilt = live.rebuild();
         let took = started.elapsed().as_secs_f64() * 1000.0;
         let before = Arc::clone(&read(&self.served));
         match rebuilt {
-            Ok((files, built)) => {
+            Ok(Rebuilt {
+                files,
+                built,
+                inputs,
+            }) => {
                 let now = Served::new(&files, &before);
                 let addresses = before.changed(&now);
                 if !addresses.is_empty() || self.number == 0 {
@@ -146,7 +156,9 @@ impl Builds {
                 });
                 State {
                     build: self.name(),
-                    css: !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css")),
+                    css: self.number > 1
+                        && !inputs.is_empty()
+                        && inputs.iter().all(|c| c.ends_with(".css")),
                     changed: (addresses.len() <= MOST_CHANGES).then_some(addresses),
                     diagnostics: Vec::new(),
                 }
