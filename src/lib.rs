@@ -48,6 +48,16 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+impl Built {
+    /// `--timings`: one line a stage, its time in milliseconds and its name.
+    pub fn timings_text(&self) -> String {
+        self.timings
+            .iter()
+            .map(|(stage, took)| format!("{:>8.1} ms  {stage}\n", took.as_secs_f64() * 1000.0))
+            .collect()
+    }
+}
+
 /// A site rendered in memory (`render`).
 pub struct Made {
     /// Every output file, by its path below the output folder (`themes/x/index.html`).

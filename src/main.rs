@@ -14,7 +14,7 @@ use ntg::resolve::content::Section;
 use ntg::write::Left;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Parser)]
 #[command(
@@ -65,6 +65,9 @@ enum Command {
         /// Open the served site in the system's browser.
         #[arg(long)]
         open: bool,
+        /// Print how long each stage of each rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check everything a build checks, links and anchors included, without writing.
     Check {
@@ -147,20 +150,23 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     }
 }
 
-/// `--timings` for build and check: one line a stage, its time in milliseconds and its name,
-/// on standard error beside the other words for people.
-fn print_timings(timings: &[(&'static str, Duration)]) {
-    for (stage, took) in timings {
-        eprintln!("{:>8.1} ms  {stage}", took.as_secs_f64() * 1000.0);
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
     match cli.command {
-        Command::Serve { port, drafts, open } => {
-            match ntg::serve::run(&root, &ntg::serve::Settings { port, drafts, open }) {
+        Command::Serve {
+            port,
+            drafts,
+            open,
+            timings,
+        } => {
+            let settings = ntg::serve::Settings {
+                port,
+                drafts,
+                open,
+                timings,
+            };
+            match ntg::serve::run(&root, &settings) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(ntg::serve::ServeError(why)) => {
                     eprintln!("error: {why}");
@@ -187,7 +193,7 @@ fn main() -> ExitCode {
                 Ok(b) => {
                     print_diagnostics(&b.warnings, Format::Human);
                     if timings {
-                        print_timings(&b.timings);
+                        eprint!("{}", b.timings_text());
                     }
                     eprintln!(
                         "built {} pages ({} files) from {} documents into {} in {:.2} s",
@@ -234,7 +240,7 @@ fn main() -> ExitCode {
                 // Warnings only: printed in the format asked for (`[]` in JSON when none).
                 print_diagnostics(&b.warnings, format);
                 if timings {
-                    print_timings(&b.timings);
+                    eprint!("{}", b.timings_text());
                 }
                 eprintln!("checked {} documents: no errors", b.documents);
                 ExitCode::SUCCESS

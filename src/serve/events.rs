@@ -13,8 +13,9 @@ pub struct State {
     /// The served build: new whenever what is served changes, and unique to this run of the
     /// server, so a tab can tell a build it has not shown.
     pub build: String,
-    /// The addresses that changed since the state before (`/`, `/themes/x/`), or `None` when
-    /// unknown (a tab that just connected): a tab reloads when its own address is among them.
+    /// The addresses of the pages that changed since the state before (`/`, `/themes/x/`),
+    /// or `None` when unknown (a tab that just connected) or too many to list: a tab reloads
+    /// when its own address is among them, and asks when they are not listed.
     pub changed: Option<Vec<String>>,
     /// Only stylesheets changed: tabs swap them rather than reload.
     pub css: bool,

@@ -28,6 +28,8 @@ pub struct Settings {
     pub drafts: bool,
     /// Open the site in the system's browser once it is served.
     pub open: bool,
+    /// Print each rebuild's stage times.
+    pub timings: bool,
 }
 
 /// Why `ntg serve` could not start: what to say, and what to do.
@@ -77,6 +79,7 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), ServeError> {
             .map_or(0, |d| d.subsec_nanos())
     );
     let mut builds = Builds {
+        timings: settings.timings,
         session,
         number: 0,
         served: Arc::new(RwLock::new(Arc::new(Served::default()))),
@@ -111,6 +114,8 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), ServeError> {
 
 /// The builds served so far, and the one being served.
 struct Builds {
+    /// Whether to print each build's stage times.
+    timings: bool,
     /// What makes this run's build names unlike any other run's.
     session: String,
     number: u64,
@@ -130,7 +135,7 @@ impl Builds {
         }
         let started = Instant::now();
         let rebuilt = live.rebuild();
-        let took = started.elapsed().as_secs_f64() * 1000.0;
+        let took = || started.elapsed().as_secs_f64() * 1000.0;
         let before = Arc::clone(&read(&self.served));
         match rebuilt {
             Ok(Rebuilt {
@@ -139,19 +144,23 @@ impl Builds {
                 inputs,
             }) => {
                 let now = Served::new(&files, &before);
-                let addresses = before.changed(&now);
-                if !addresses.is_empty() || self.number == 0 {
+                let addresses = before.changed_pages(&now);
+                let pages = now.pages();
+                if before.changed_files(&now) || self.number == 0 {
                     self.number += 1;
                     *self.served.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(now);
                 }
                 tell(&diagnostic::render(&built.warnings, Format::Human));
+                if self.timings {
+                    tell(&built.timings_text());
+                }
+                let took = took();
                 say(&if changed.is_empty() {
-                    format!("built in {took:.0} ms: {} files\n", files.len())
+                    format!("built in {took:.0} ms: {pages} pages\n")
                 } else {
                     format!(
-                        "built in {took:.0} ms: {} of {} files changed\n",
-                        addresses.len(),
-                        files.len()
+                        "built in {took:.0} ms: {} of {pages} pages changed\n",
+                        addresses.len()
                     )
                 });
                 State {

@@ -48,27 +48,28 @@ impl Served {
         Served { files }
     }
 
-    /// The addresses (`/`, `/themes/x/`, `/atom.xml`) of the files that differ between
-    /// `self` and `after`: changed, added or removed.
-    pub fn changed(&self, after: &Served) -> Vec<String> {
-        // Tags are content hashes: equal tags, equal bytes.
-        let differs = |rel: &String, (_, tag): &(Arc<[u8]>, String)| {
-            self.files.get(rel).is_none_or(|(_, old)| old != tag)
-        };
-        let mut changed: Vec<String> = after
-            .files
-            .iter()
-            .filter(|(rel, file)| differs(rel, file))
-            .map(|(rel, _)| address_of(rel))
-            .chain(
-                self.files
-                    .keys()
-                    .filter(|rel| !after.files.contains_key(*rel))
-                    .map(|rel| address_of(rel)),
-            )
+    /// The addresses (`/`, `/themes/x/`) of the pages that differ between `self` and
+    /// `after`: changed, added or removed. Only pages: they are what a tab shows, and the
+    /// search export's files, named by its hash, all move whenever one document changes.
+    pub fn changed_pages(&self, after: &Served) -> Vec<String> {
+        let mut changed: Vec<String> = differing(self, after)
+            .chain(differing(after, self).filter(|rel| !after.files.contains_key(*rel)))
+            .filter(|rel| is_page(rel))
+            .map(|rel| address_of(rel))
             .collect();
         changed.sort();
+        changed.dedup();
         changed
+    }
+
+    /// Whether any file differs between `self` and `after`.
+    pub fn changed_files(&self, after: &Served) -> bool {
+        self.files.len() != after.files.len() || differing(self, after).next().is_some()
+    }
+
+    /// How many pages are served.
+    pub fn pages(&self) -> usize {
+        self.files.keys().filter(|rel| is_page(rel)).count()
     }
 
     /// The answer to `method target`, given the request's `If-None-Match`. A HEAD answer
@@ -115,6 +116,21 @@ impl Served {
             body: with_script(content_type, body, ""),
         }
     }
+}
+
+/// The files of `after` that `before` does not hold with the same bytes. Tags are content
+/// hashes: equal tags, equal bytes.
+fn differing<'a>(before: &'a Served, after: &'a Served) -> impl Iterator<Item = &'a String> {
+    after
+        .files
+        .iter()
+        .filter(|(rel, (_, tag))| before.files.get(*rel).is_none_or(|(_, old)| old != tag))
+        .map(|(rel, _)| rel)
+}
+
+/// Whether the output file `rel` is a page.
+fn is_page(rel: &str) -> bool {
+    rel.ends_with(".html")
 }
 
 /// The page every address answers before the site has built once.
@@ -223,14 +239,19 @@ mod tests {
     }
 
     #[test]
-    fn changes_name_the_addresses_a_browser_shows() {
+    fn changes_name_the_pages_a_browser_shows() {
         let before = served(&[
             ("index.html", "a"),
             ("x/index.html", "b"),
-            ("gone.txt", "c"),
+            ("gone.html", "c"),
         ]);
         let after = served(&[("index.html", "a"), ("x/index.html", "B"), ("new.css", "d")]);
-        assert_eq!(before.changed(&after), ["/gone.txt", "/new.css", "/x/"]);
+        assert_eq!(before.changed_pages(&after), ["/gone.html", "/x/"]);
+        assert!(before.changed_files(&after));
+        assert!(!after.changed_files(&after));
+        let css = served(&[("index.html", "a"), ("x/index.html", "B"), ("new.css", "e")]);
+        assert!(after.changed_pages(&css).is_empty() && after.changed_files(&css));
+        assert_eq!(after.pages(), 2);
         assert_eq!(address_of("index.html"), "/");
         assert_eq!(address_of("a/index.html"), "/a/");
         assert_eq!(address_of("a/notindex.html"), "/a/notindex.html");

@@ -4,8 +4,8 @@ import readline from 'node:readline';
 
 /**
  * Starts `ntg serve --port PORT` (0: any free port) on `site` with the binary in NTG_BIN.
- * Resolves once it prints its address, to { url, lines, stop }: `lines` is what it has
- * printed, on both streams; `stop` sends SIGINT and resolves when it has exited.
+ * Resolves once it prints its address, to { url, pid, lines, stop }: `lines` is what it
+ * has printed, on both streams; `stop` sends SIGINT and resolves when it has exited.
  */
 export function startServe(site, port = 0, bin = process.env.NTG_BIN) {
   const child = spawn(bin, ['serve', '--port', String(port), '--root', site], {
@@ -23,6 +23,7 @@ export function startServe(site, port = 0, bin = process.env.NTG_BIN) {
       if (address) {
         resolve({
           url: `${address[1]}/`,
+          pid: child.pid,
           lines,
           stop: () => {
             child.kill('SIGINT');
