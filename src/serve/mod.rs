@@ -158,10 +158,9 @@ impl Builds {
                 say(&if changed.is_empty() {
                     format!("built in {took:.0} ms: {pages} pages\n")
                 } else {
-                    format!(
-                        "built in {took:.0} ms: {} of {pages} pages changed\n",
-                        addresses.len()
-                    )
+                    let n = addresses.len();
+                    let noun = if n == 1 { "page" } else { "pages" };
+                    format!("built in {took:.0} ms: {n} {noun} changed, {pages} in all\n")
                 });
                 State {
                     build: self.name(),
