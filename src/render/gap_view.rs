@@ -5,19 +5,19 @@ use super::view::{Card, LinkView, Views};
 use crate::render::charts::{self, Line, Style};
 use crate::resolve::authorities::LaCode;
 use crate::resolve::content::Kind;
-use crate::resolve::data::ees::Value;
-use crate::resolve::data::gaps::{self, Direction, IndicatorGaps, Point, Series, Trend};
+use crate::resolve::data::ees::{TimePeriod, Value};
+use crate::resolve::data::gaps::{self, Direction, IndicatorGaps, Point, Series, Spread, Trend};
 use crate::resolve::data::indicators::Indicator;
 use crate::resolve::routes;
 use serde::Serialize;
 
 /// How an indicator's unit reads: after a value, and for a gap.
-struct Units {
+pub(super) struct Units {
     suffix: &'static str,
-    gap: String,
+    pub gap: String,
 }
 
-fn units(unit: &str) -> Units {
+pub(super) fn units(unit: &str) -> Units {
     match unit {
         "percent" => Units {
             suffix: "%",
@@ -34,7 +34,7 @@ fn units(unit: &str) -> Units {
     }
 }
 
-fn number(x: f64, decimals: u8) -> String {
+pub(super) fn number(x: f64, decimals: u8) -> String {
     format!("{x:.*}", usize::from(decimals))
 }
 
@@ -189,18 +189,6 @@ pub struct TrendCounts {
 }
 
 #[derive(Debug, Serialize)]
-pub struct NeighbourRow {
-    pub title: String,
-    pub href: String,
-    pub period: String,
-    pub gap: String,
-    pub rank: usize,
-    pub of: usize,
-    pub median: String,
-    pub narrowed: Vec<LinkView>,
-}
-
-#[derive(Debug, Serialize)]
 pub struct NeighbourLink {
     pub link: LinkView,
     pub closeness: Option<String>,
@@ -214,13 +202,22 @@ pub struct NeighbourPractice {
     pub case_studies: Vec<Card>,
 }
 
-/// The view of each indicator (by index) for each authority with figures for it.
-pub struct AuthorityIndicators(Vec<std::collections::BTreeMap<LaCode, AuthorityIndicatorView>>);
+/// The view of each indicator (by index) for each authority with figures for it, and the
+/// spread of all authorities' gaps in each of its years.
+pub struct AuthorityIndicators {
+    views: Vec<std::collections::BTreeMap<LaCode, AuthorityIndicatorView>>,
+    spreads: Vec<std::collections::BTreeMap<TimePeriod, Spread>>,
+}
 
 impl AuthorityIndicators {
     /// Indicator `i` for authority `la`, if it has figures there.
     pub fn get(&self, i: usize, la: &LaCode) -> Option<&AuthorityIndicatorView> {
-        self.0.get(i)?.get(la)
+        self.views.get(i)?.get(la)
+    }
+
+    /// How all authorities' gaps on indicator `i` spread in `period`, if any had one.
+    pub fn spread(&self, i: usize, period: &TimePeriod) -> Option<Spread> {
+        self.spreads.get(i)?.get(period).copied()
     }
 }
 
@@ -228,7 +225,6 @@ impl AuthorityIndicators {
 #[derive(Debug, Serialize)]
 pub struct NeighboursView {
     pub neighbours: Vec<NeighbourLink>,
-    pub rows: Vec<NeighbourRow>,
     pub practice: Vec<NeighbourPractice>,
 }
 
@@ -237,7 +233,7 @@ impl Views<'_> {
         (&self.site.data.indicators.list[i], &self.site.data.gaps[i])
     }
 
-    fn trend_text(&self, ind: &Indicator, t: Option<&Trend>, decimals: u8) -> String {
+    pub(super) fn trend_text(&self, ind: &Indicator, t: Option<&Trend>, decimals: u8) -> String {
         let u = units(&ind.unit);
         let Some(t) = t else {
             return "Not enough years of figures to show a trend.".into();
@@ -446,18 +442,28 @@ impl Views<'_> {
     /// page all of its own, so thousands of pages share a few thousand charts.
     pub fn all_authority_indicators(&self) -> AuthorityIndicators {
         use rayon::prelude::*;
-        AuthorityIndicators(
-            (0..self.site.data.indicators.list.len())
+        let gaps = &self.site.data.gaps;
+        AuthorityIndicators {
+            views: (0..gaps.len())
                 .into_par_iter()
                 .map(|i| {
-                    self.site.data.gaps[i]
+                    gaps[i]
                         .authorities
                         .keys()
                         .filter_map(|la| Some((la.clone(), self.authority_indicator(i, la)?)))
                         .collect()
                 })
                 .collect(),
-        )
+            spreads: gaps
+                .iter()
+                .map(|g| {
+                    g.periods
+                        .iter()
+                        .filter_map(|p| Some((p.clone(), Spread::of(g, p)?)))
+                        .collect()
+                })
+                .collect(),
+        }
     }
 
     pub fn indicator_page(&self, i: usize) -> IndicatorPage {
@@ -552,7 +558,6 @@ impl Views<'_> {
                 &routes::authority(code),
             )
         };
-        let mut rows = Vec::new();
         let mut narrowed_in: Vec<(LaCode, Vec<String>)> =
             codes.iter().map(|c| (c.clone(), Vec::new())).collect();
         for (ind, g) in data.each() {
@@ -564,16 +569,6 @@ impl Views<'_> {
                     entry.1.push(ind.title.clone());
                 }
             }
-            rows.push(NeighbourRow {
-                title: ind.title.clone(),
-                href: self.site.href(&routes::indicator(&ind.id)),
-                period: a.period.label(),
-                gap: number(a.gap, g.decimals),
-                rank: a.rank,
-                of: a.of,
-                median: number(a.median, g.decimals),
-                narrowed: a.narrowed.iter().map(la_link).collect(),
-            });
         }
         let practice = narrowed_in
             .into_iter()
@@ -602,7 +597,6 @@ impl Views<'_> {
                     closeness: n.closeness.clone(),
                 })
                 .collect(),
-            rows,
             practice,
         })
     }

@@ -5,12 +5,14 @@ pub mod charts;
 pub mod csp;
 pub mod feeds;
 mod gap_view;
+mod glance;
 pub mod html_tokens;
 pub mod linkcheck;
 pub mod markdown;
 pub mod nesting;
 pub mod open_data;
 pub mod sanitise;
+mod spine;
 mod theme;
 mod view;
 
@@ -200,6 +202,8 @@ pub enum Job<'a> {
     Term(Taxonomy, usize, usize),
     Authorities,
     Authority(&'a LaCode, usize),
+    /// One authority's figures for one indicator (by index).
+    AuthorityIndicator(&'a LaCode, usize),
     Indicators,
     Indicator(usize),
     EvidenceMap,
@@ -284,6 +288,11 @@ fn jobs<'a>(site: &Site, facts: &'a Facts) -> Vec<Job<'a>> {
     jobs.push(Job::Authorities);
     for (code, list) in &facts.authorities {
         jobs.extend((1..=pages(list.len())).map(|p| Job::Authority(code, p)));
+        jobs.extend(
+            (0..site.data.gaps.len())
+                .filter(|&i| site.data.gaps[i].authorities.contains_key(code))
+                .map(|i| Job::AuthorityIndicator(code, i)),
+        );
     }
     let indicators = site.data.indicators.list.len();
     if indicators > 0 {
@@ -316,6 +325,9 @@ impl Job<'_> {
             Job::Term(t, i, p) => routes::paginated(&t.terms(site)[*i].url, *p),
             Job::Authorities => routes::authorities(),
             Job::Authority(code, p) => routes::paginated(&routes::authority(code), *p),
+            Job::AuthorityIndicator(code, i) => {
+                routes::authority_indicator(code, &site.data.indicators.list[*i].id)
+            }
             Job::Indicators => routes::indicators(),
             Job::Indicator(i) => routes::indicator(&site.data.indicators.list[*i].id),
             Job::EvidenceMap => routes::evidence_map(),
@@ -691,15 +703,13 @@ impl<'a> Renderer<'a> {
                 ctx.insert("caption", &format!("Local authority, {}", la.region));
                 ctx.insert("code", &la.code.to_string());
                 if *page == 1 {
-                    let gaps: Vec<_> = (0..site.data.indicators.list.len())
-                        .filter_map(|i| self.gaps.get(i, code))
-                        .collect();
-                    if !gaps.is_empty() {
+                    let glance = views.glance(code, &self.gaps);
+                    if glance.is_some() {
                         let base = routes::authority_data(code);
                         ctx.insert("csv", &site.href(&format!("{base}.csv")));
                         ctx.insert("json", &site.href(&format!("{base}.json")));
                     }
-                    ctx.insert("gaps", &gaps);
+                    ctx.insert("glance", &glance);
                     ctx.insert("neighbours", &views.neighbours(code));
                 }
                 (
@@ -709,6 +719,25 @@ impl<'a> Renderer<'a> {
                     vec![
                         home_crumb(),
                         views.link("Local authorities", &routes::authorities()),
+                    ],
+                )
+            }
+            Job::AuthorityIndicator(code, i) => {
+                let la = site.authorities.get(code);
+                let ind = &site.data.indicators.list[*i];
+                ctx.insert("g", &self.gaps.get(*i, code));
+                ctx.insert(
+                    "indicator",
+                    &views.link(&ind.title, &routes::indicator(&ind.id)),
+                );
+                (
+                    "authority-indicator.html".into(),
+                    format!("{}: {}", la.name, ind.title),
+                    None,
+                    vec![
+                        home_crumb(),
+                        views.link("Local authorities", &routes::authorities()),
+                        views.link(&la.name, &routes::authority(code)),
                     ],
                 )
             }

@@ -15,6 +15,7 @@ macro_rules! embedded {
 const BUILTIN_TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "base.html", "home.html", "case-study.html", "hypothesis.html", "evidence.html",
     "page.html", "list.html", "taxonomy.html", "authorities.html", "authority.html",
+    "authority-indicator.html",
     "indicators.html", "indicator.html", "evidence-map.html", "map-cell.html", "search.html",
     "404.html",
     "partials/cards.html", "partials/pagination.html", "partials/tags.html", "partials/gaps.html",

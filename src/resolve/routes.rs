@@ -66,6 +66,11 @@ pub fn authority(code: &LaCode) -> String {
     format!("/local-authorities/{code}/")
 }
 
+/// One authority's figures for one indicator: its chart, table and trends.
+pub fn authority_indicator(code: &LaCode, id: &IndicatorId) -> String {
+    format!("/local-authorities/{code}/{id}/")
+}
+
 pub fn indicators() -> String {
     "/indicators/".into()
 }

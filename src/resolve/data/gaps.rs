@@ -231,6 +231,46 @@ pub fn among_neighbours(
     })
 }
 
+/// How every authority's gap in one year spreads: the Fingertips spine chart's range and
+/// middle half.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub min: f64,
+    /// The lower and upper quartiles, linearly interpolated between ranked values.
+    pub q1: f64,
+    pub q3: f64,
+    pub max: f64,
+    /// How many authorities had a gap that year.
+    pub count: usize,
+}
+
+impl Spread {
+    /// The spread of the authorities' gaps in `period`, if any had one.
+    pub fn of(gaps: &IndicatorGaps, period: &TimePeriod) -> Option<Spread> {
+        let mut v: Vec<f64> = gaps
+            .authorities
+            .values()
+            .filter_map(|s| s.gap_in(period))
+            .collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        let quantile = |p: f64| {
+            let at = p * (v.len() - 1) as f64;
+            let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+            v[lo] + (v[hi] - v[lo]) * (at - lo as f64)
+        };
+        Some(Spread {
+            min: v[0],
+            q1: quantile(0.25),
+            q3: quantile(0.75),
+            max: v[v.len() - 1],
+            count: v.len(),
+        })
+    }
+}
+
 fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);

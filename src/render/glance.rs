@@ -1,0 +1,250 @@
+//! A council's gaps at a glance: one row per indicator with a figure for it (the latest gap,
+//! England's, the rank among statistical neighbours, the trend, all in words), grouped by the
+//! children they are about, the spine chart of the same rows, and the indicators on which the
+//! council compares worst with its neighbours beside the practice the digest holds for their
+//! group and outcome.
+
+use super::MapRows;
+use super::gap_view::{self, AuthorityIndicators};
+use super::spine::{Spine, SpineRow};
+use super::view::{Card, LinkView, Views};
+use crate::resolve::authorities::LaCode;
+use crate::resolve::content::Kind;
+use crate::resolve::data::gaps::{self, Relative};
+use crate::resolve::routes;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How many of the worst-ranked indicators "where the gaps are widest" takes.
+const WIDEST: usize = 3;
+/// How many documents each of them lists before pointing to the map's cell for the rest.
+const DOCUMENTS: usize = 5;
+
+/// One indicator's row.
+#[derive(Debug, Serialize)]
+pub struct GlanceRow {
+    pub title: String,
+    /// The council's own page for the indicator: chart, table and trends.
+    pub detail: String,
+    pub period: String,
+    pub gap: String,
+    pub gap_unit: String,
+    pub england: Option<String>,
+    /// "wider than England's by 3.2 points".
+    pub versus_england: Option<String>,
+    /// `wider`, `narrower` or `similar`, for the mark beside the words.
+    pub versus_word: Option<&'static str>,
+    pub rank: Option<usize>,
+    pub of: Option<usize>,
+    pub median: Option<String>,
+    pub trend: Option<&'static str>,
+    pub trend_text: String,
+}
+
+/// The rows about one group of children.
+#[derive(Debug, Serialize)]
+pub struct GlanceGroup {
+    /// The anchor of the group's table: `glance-children-in-care`.
+    pub id: String,
+    pub name: String,
+    pub rows: Vec<GlanceRow>,
+}
+
+/// An indicator on which the council compares worst with its neighbours, and the practice
+/// the digest holds for its group and outcome.
+#[derive(Debug, Serialize)]
+pub struct Widest {
+    pub title: String,
+    pub detail: String,
+    pub rank: usize,
+    pub of: usize,
+    pub group: LinkView,
+    pub outcome: LinkView,
+    /// Case studies first, strongest evidence first, then hypotheses.
+    pub documents: Vec<Card>,
+    /// How many more the map's cell lists, and where.
+    pub more: usize,
+    pub cell: Option<String>,
+}
+
+/// The top of a council's page.
+#[derive(Debug, Serialize)]
+pub struct GlanceView {
+    pub groups: Vec<GlanceGroup>,
+    pub spine: Option<String>,
+    pub widest: Vec<Widest>,
+    /// Whether any row has a rank among neighbours (else "widest" has nothing to rank by).
+    pub ranked: bool,
+}
+
+/// Where a row stands among the neighbours, kept to order "where the gaps are widest".
+struct Standing {
+    indicator: usize,
+    rank: usize,
+    of: usize,
+    above_median: f64,
+}
+
+fn versus_england(gap: f64, england: f64, tolerance: f64, unit: &str, decimals: u8) -> String {
+    let by = gap_view::number((gap - england).abs(), decimals);
+    match gaps::relative(gap, england, tolerance) {
+        Relative::Larger => format!("wider than England's by {by} {unit}"),
+        Relative::Smaller => format!("narrower than England's by {by} {unit}"),
+        Relative::Similar => format!("about the same as England's (within {by} {unit})"),
+    }
+}
+
+fn versus_word(r: Relative) -> &'static str {
+    match r {
+        Relative::Larger => "wider",
+        Relative::Smaller => "narrower",
+        Relative::Similar => "similar",
+    }
+}
+
+impl Views<'_> {
+    /// The council's gaps at a glance; `None` when it has no figure for any indicator.
+    pub fn glance(&self, la: &LaCode, all: &AuthorityIndicators) -> Option<GlanceView> {
+        let data = &self.site.data;
+        let tax = &self.site.taxonomies;
+        let neighbours: Vec<LaCode> = data
+            .neighbours
+            .of(la)
+            .iter()
+            .map(|n| n.code.clone())
+            .collect();
+        let place = &self.site.authorities.get(la).name;
+        // By the group's place in its vocabulary, so the contents follow data/taxonomies.yaml.
+        let mut groups: BTreeMap<usize, GlanceGroup> = BTreeMap::new();
+        let mut spine_rows = Vec::new();
+        let mut standings = Vec::new();
+        for (i, (ind, g)) in data.each().enumerate() {
+            let Some(s) = g.authorities.get(la) else {
+                continue;
+            };
+            let Some(latest) = s.latest() else { continue };
+            let Some(gap) = latest.gap else { continue };
+            let unit = gap_view::units(&ind.unit).gap;
+            let england = g.national.as_ref().and_then(|n| n.gap_in(&latest.period));
+            let among = (!neighbours.is_empty())
+                .then(|| gaps::among_neighbours(g, la, &neighbours, g.decimals))
+                .flatten();
+            if let Some(a) = &among {
+                standings.push(Standing {
+                    indicator: i,
+                    rank: a.rank,
+                    of: a.of,
+                    above_median: a.gap - a.median,
+                });
+            }
+            if let Some(spread) = all.spread(i, &latest.period) {
+                spine_rows.push(SpineRow {
+                    label: &ind.title,
+                    own: gap,
+                    england,
+                    median: among.as_ref().map(|a| a.median),
+                    spread,
+                    decimals: g.decimals,
+                });
+            }
+            let row = GlanceRow {
+                title: ind.title.clone(),
+                detail: self.site.href(&routes::authority_indicator(la, &ind.id)),
+                period: latest.period.label(),
+                gap: gap_view::number(gap, g.decimals),
+                gap_unit: unit.clone(),
+                england: england.map(|e| gap_view::number(e, g.decimals)),
+                versus_england: england
+                    .map(|e| versus_england(gap, e, ind.tolerance, &unit, g.decimals)),
+                versus_word: england.map(|e| versus_word(gaps::relative(gap, e, ind.tolerance))),
+                rank: among.as_ref().map(|a| a.rank),
+                of: among.as_ref().map(|a| a.of),
+                median: among
+                    .as_ref()
+                    .map(|a| gap_view::number(a.median, g.decimals)),
+                trend: s.trend.as_ref().map(|t| t.direction.word()),
+                trend_text: self.trend_text(ind, s.trend.as_ref(), g.decimals),
+            };
+            groups
+                .entry(tax.groups.rank(&ind.group))
+                .or_insert_with(|| GlanceGroup {
+                    id: format!("glance-{}", ind.group),
+                    name: tax.groups.get(&ind.group).name.clone(),
+                    rows: Vec::new(),
+                })
+                .rows
+                .push(row);
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        let ranked = !standings.is_empty();
+        Some(GlanceView {
+            groups: groups.into_values().collect(),
+            spine: (!spine_rows.is_empty()).then(|| {
+                Spine {
+                    id: &format!("spine-{la}"),
+                    place,
+                    rows: spine_rows,
+                }
+                .svg()
+            }),
+            widest: self.widest(la, standings),
+            ranked,
+        })
+    }
+
+    /// The indicators ranked worse than the middle of the council and its neighbours, worst
+    /// first, each with the digest's practice for its group and outcome.
+    fn widest(&self, la: &LaCode, mut standings: Vec<Standing>) -> Vec<Widest> {
+        let tax = &self.site.taxonomies;
+        // Worse than the middle: more of the council and its neighbours have a smaller gap
+        // than have a larger one.
+        standings.retain(|s| 2 * s.rank > s.of + 1);
+        let share = |s: &Standing| (s.rank - 1) as f64 / (s.of - 1) as f64;
+        standings.sort_by(|a, b| {
+            share(b)
+                .total_cmp(&share(a))
+                .then_with(|| b.above_median.total_cmp(&a.above_median))
+                .then_with(|| a.indicator.cmp(&b.indicator))
+        });
+        standings
+            .iter()
+            .take(WIDEST)
+            .map(|s| {
+                let ind = &self.site.data.indicators.list[s.indicator];
+                let (r, o) = (tax.groups.rank(&ind.group), tax.outcomes.rank(&ind.outcome));
+                let mut docs: Vec<_> = self.facts.group_outcome[r][o].clone();
+                // A stable sort keeps the listing order among equals.
+                docs.sort_by(|&a, &b| {
+                    strength(&self.site.docs[b].kind).cmp(&strength(&self.site.docs[a].kind))
+                });
+                let cell = (!docs.is_empty())
+                    .then(|| self.site.href(&MapRows::Groups.cell_url(r, o, self.site)));
+                Widest {
+                    title: ind.title.clone(),
+                    detail: self.site.href(&routes::authority_indicator(la, &ind.id)),
+                    rank: s.rank,
+                    of: s.of,
+                    group: self.link(&tax.groups.get(&ind.group).name, &routes::term(&ind.group)),
+                    outcome: self.link(
+                        &tax.outcomes.get(&ind.outcome).name,
+                        &routes::term(&ind.outcome),
+                    ),
+                    more: docs.len().saturating_sub(DOCUMENTS),
+                    documents: docs.iter().take(DOCUMENTS).map(|&d| self.card(d)).collect(),
+                    cell,
+                }
+            })
+            .collect()
+    }
+}
+
+/// How strong a document's evidence is, for ordering: any case study above any hypothesis,
+/// and case studies by evidence level.
+fn strength(kind: &Kind) -> (u8, u8) {
+    match kind {
+        Kind::CaseStudy(c) => (1, c.evidence_level.get()),
+        _ => (0, 0),
+    }
+}

@@ -1,0 +1,277 @@
+//! The spine chart of a council's gaps (the Fingertips convention): one line per indicator,
+//! each on its own scale, showing the range and middle half of every council's gap that year,
+//! England, the statistical neighbours' median and the council itself. Marks differ by shape,
+//! not colour alone, and every label is drawn at 14 units in a viewBox about as wide as a
+//! phone, so its text stays above 12 CSS px at any width the stylesheet lets the chart take.
+
+use crate::escape::escape;
+use crate::resolve::data::gaps::Spread;
+use std::fmt::Write;
+
+/// The viewBox's width: the chart is drawn for a phone and grows no wider than 1.5 times it.
+const WIDTH: f64 = 320.0;
+const FONT: f64 = 14.0;
+const LINE: f64 = 18.0;
+/// Horizontal room kept at each end of a spine for the marks' half-widths.
+const PAD: f64 = 8.0;
+/// The most characters of a label on one line at `FONT` across `WIDTH`.
+const WRAP: usize = 38;
+
+/// One indicator's line.
+pub struct SpineRow<'a> {
+    pub label: &'a str,
+    pub own: f64,
+    pub england: Option<f64>,
+    pub median: Option<f64>,
+    pub spread: Spread,
+    pub decimals: u8,
+}
+
+/// A council's spine chart.
+pub struct Spine<'a> {
+    /// Unique on its page: the title and description are referenced by id.
+    pub id: &'a str,
+    pub place: &'a str,
+    pub rows: Vec<SpineRow<'a>>,
+}
+
+/// `text` broken at spaces into lines of at most `WRAP` characters (a longer word has a line
+/// of its own).
+fn wrap(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(l) if l.chars().count() + 1 + word.chars().count() <= WRAP => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
+impl SpineRow<'_> {
+    fn figure(&self, x: f64) -> String {
+        format!("{x:.*}", usize::from(self.decimals))
+    }
+
+    /// The row in words, for the chart's description.
+    fn sentence(&self, place: &str) -> String {
+        let mut s = format!("{}: {place} {}", self.label, self.figure(self.own));
+        if let Some(e) = self.england {
+            let _ = write!(s, ", England {}", self.figure(e));
+        }
+        if let Some(m) = self.median {
+            let _ = write!(s, ", neighbours' median {}", self.figure(m));
+        }
+        let sp = &self.spread;
+        let _ = write!(
+            s,
+            "; {} councils from {} to {}, the middle half from {} to {}.",
+            sp.count,
+            self.figure(sp.min),
+            self.figure(sp.max),
+            self.figure(sp.q1),
+            self.figure(sp.q3)
+        );
+        s
+    }
+
+    /// The lowest and highest values the row draws, so no mark falls off its spine.
+    fn bounds(&self) -> (f64, f64) {
+        [self.england, self.median, Some(self.own)]
+            .into_iter()
+            .flatten()
+            .fold((self.spread.min, self.spread.max), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            })
+    }
+}
+
+fn diamond(x: f64, y: f64, r: f64) -> String {
+    format!(
+        "{:.1},{y:.1} {x:.1},{:.1} {:.1},{y:.1} {x:.1},{:.1}",
+        x - r,
+        y - r,
+        x + r,
+        y + r
+    )
+}
+
+impl Spine<'_> {
+    pub fn svg(&self) -> String {
+        let mut body = String::new();
+        let mut y = 0.0;
+        // The key, in the chart so that it prints and scales with it.
+        let key = |body: &mut String, y: &mut f64, mark: String, text: &str| {
+            *y += LINE;
+            let _ = write!(
+                body,
+                r#"{mark}<text x="26" y="{:.1}">{}</text>"#,
+                *y,
+                escape(text)
+            );
+        };
+        let mid = |y: f64| y - FONT / 3.0;
+        y += LINE;
+        let _ = write!(
+            body,
+            r#"<text x="0" y="{y:.1}" class="spine-key-title">Key</text>"#
+        );
+        let at = y + LINE;
+        key(
+            &mut body,
+            &mut y,
+            format!(
+                r#"<circle class="spine-own" cx="10" cy="{:.1}" r="6"/>"#,
+                mid(at)
+            ),
+            self.place,
+        );
+        let at = y + LINE;
+        key(
+            &mut body,
+            &mut y,
+            format!(
+                r#"<polygon class="spine-median" points="{}"/>"#,
+                diamond(10.0, mid(at), 6.0)
+            ),
+            "statistical neighbours' median",
+        );
+        let at = y + LINE;
+        key(
+            &mut body,
+            &mut y,
+            format!(
+                r#"<line class="spine-england" x1="10" x2="10" y1="{:.1}" y2="{:.1}"/>"#,
+                mid(at) - 8.0,
+                mid(at) + 8.0
+            ),
+            "England",
+        );
+        let at = y + LINE;
+        key(
+            &mut body,
+            &mut y,
+            format!(
+                r#"<rect class="spine-middle" x="2" y="{:.1}" width="16" height="10"/>"#,
+                mid(at) - 5.0
+            ),
+            "middle half of all councils",
+        );
+        let at = y + LINE;
+        key(
+            &mut body,
+            &mut y,
+            format!(
+                r#"<rect class="spine-range" x="2" y="{:.1}" width="16" height="10"/>"#,
+                mid(at) - 5.0
+            ),
+            "range of all councils",
+        );
+        y += LINE;
+        let _ = write!(
+            body,
+            r#"<text x="0" y="{y:.1}">Further right: a wider gap.</text>"#
+        );
+        y += LINE / 2.0;
+        for row in &self.rows {
+            y += LINE / 2.0;
+            let _ = write!(
+                body,
+                r#"<g class="spine-row" data-label="{}">"#,
+                escape(row.label)
+            );
+            for line in wrap(row.label) {
+                y += LINE;
+                let _ = write!(
+                    body,
+                    r#"<text x="0" y="{y:.1}" class="spine-label">{}</text>"#,
+                    escape(&line)
+                );
+            }
+            let (lo, hi) = row.bounds();
+            let span = if hi > lo { hi - lo } else { 1.0 };
+            let x = |v: f64| PAD + (WIDTH - 2.0 * PAD) * (v - lo) / span;
+            let top = y + 8.0;
+            let centre = top + 8.0;
+            let sp = &row.spread;
+            let _ = write!(
+                body,
+                r#"<rect class="spine-range" x="{:.2}" y="{top:.1}" width="{:.2}" height="16" data-from="{}" data-to="{}"/>"#,
+                x(sp.min),
+                x(sp.max) - x(sp.min),
+                sp.min,
+                sp.max
+            );
+            let _ = write!(
+                body,
+                r#"<rect class="spine-middle" x="{:.2}" y="{top:.1}" width="{:.2}" height="16" data-from="{}" data-to="{}"/>"#,
+                x(sp.q1),
+                x(sp.q3) - x(sp.q1),
+                sp.q1,
+                sp.q3
+            );
+            if let Some(e) = row.england {
+                let _ = write!(
+                    body,
+                    r#"<line class="spine-england" x1="{0:.2}" x2="{0:.2}" y1="{1:.1}" y2="{2:.1}" data-value="{e}"/>"#,
+                    x(e),
+                    top - 4.0,
+                    top + 20.0
+                );
+            }
+            if let Some(m) = row.median {
+                let _ = write!(
+                    body,
+                    r#"<polygon class="spine-median" points="{}" data-x="{:.2}" data-value="{m}"/>"#,
+                    diamond(x(m), centre, 6.0),
+                    x(m)
+                );
+            }
+            let _ = write!(
+                body,
+                r#"<circle class="spine-own" cx="{:.2}" cy="{centre:.1}" r="6" data-value="{}"/>"#,
+                x(row.own),
+                row.own
+            );
+            y = top + 16.0 + LINE;
+            let _ = write!(
+                body,
+                r#"<text x="0" y="{y:.1}">{}</text><text x="{WIDTH}" y="{y:.1}" text-anchor="end">{}</text></g>"#,
+                row.figure(lo),
+                row.figure(hi)
+            );
+        }
+        let height = y + LINE / 2.0;
+        let description: Vec<String> = self.rows.iter().map(|r| r.sentence(self.place)).collect();
+        format!(
+            r#"<svg class="spine-chart" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-labelledby="{id}-title {id}-desc" font-size="{FONT}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>"#,
+            id = escape(self.id),
+            title = escape(&format!(
+                "{}'s gaps against every council's, England's and its neighbours' median",
+                self.place
+            )),
+            desc = escape(&description.join(" ")),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_wrap_at_spaces_within_the_width() {
+        let lines = wrap(
+            "Reaching the expected standard in reading, writing and maths at age 11: disadvantaged pupils",
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= WRAP), "{lines:?}");
+        assert_eq!(
+            lines.join(" "),
+            "Reaching the expected standard in reading, writing and maths at age 11: disadvantaged pupils"
+        );
+        assert_eq!(wrap(""), Vec::<String>::new());
+    }
+}
