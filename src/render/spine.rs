@@ -89,6 +89,9 @@ impl SpineRow<'_> {
     }
 }
 
+/// Draws a key's mark about the height it is given.
+type Mark = fn(f64) -> String;
+
 fn diamond(x: f64, y: f64, r: f64) -> String {
     format!(
         "{:.1},{y:.1} {x:.1},{:.1} {:.1},{y:.1} {x:.1},{:.1}",
@@ -103,73 +106,66 @@ impl Spine<'_> {
     pub fn svg(&self) -> String {
         let mut body = String::new();
         let mut y = 0.0;
-        // The key, in the chart so that it prints and scales with it.
-        let key = |body: &mut String, y: &mut f64, mark: String, text: &str| {
-            *y += LINE;
-            let _ = write!(
-                body,
-                r#"{mark}<text x="26" y="{:.1}">{}</text>"#,
-                *y,
-                escape(text)
-            );
-        };
         let mid = |y: f64| y - FONT / 3.0;
         y += LINE;
         let _ = write!(
             body,
             r#"<text x="0" y="{y:.1}" class="spine-key-title">Key</text>"#
         );
-        let at = y + LINE;
-        key(
-            &mut body,
-            &mut y,
-            format!(
-                r#"<circle class="spine-own" cx="10" cy="{:.1}" r="6"/>"#,
-                mid(at)
+        // The key, in the chart so that it prints and scales with it: each mark drawn about
+        // the middle of its line of text.
+        let key: [(Mark, &str); 5] = [
+            (
+                |c| format!(r#"<circle class="spine-own" cx="10" cy="{c:.1}" r="6"/>"#),
+                self.place,
             ),
-            self.place,
-        );
-        let at = y + LINE;
-        key(
-            &mut body,
-            &mut y,
-            format!(
-                r#"<polygon class="spine-median" points="{}"/>"#,
-                diamond(10.0, mid(at), 6.0)
+            (
+                |c| {
+                    format!(
+                        r#"<polygon class="spine-median" points="{}"/>"#,
+                        diamond(10.0, c, 6.0)
+                    )
+                },
+                "statistical neighbours' median",
             ),
-            "statistical neighbours' median",
-        );
-        let at = y + LINE;
-        key(
-            &mut body,
-            &mut y,
-            format!(
-                r#"<line class="spine-england" x1="10" x2="10" y1="{:.1}" y2="{:.1}"/>"#,
-                mid(at) - 8.0,
-                mid(at) + 8.0
+            (
+                |c| {
+                    format!(
+                        r#"<line class="spine-england" x1="10" x2="10" y1="{:.1}" y2="{:.1}"/>"#,
+                        c - 8.0,
+                        c + 8.0
+                    )
+                },
+                "England",
             ),
-            "England",
-        );
-        let at = y + LINE;
-        key(
-            &mut body,
-            &mut y,
-            format!(
-                r#"<rect class="spine-middle" x="2" y="{:.1}" width="16" height="10"/>"#,
-                mid(at) - 5.0
+            (
+                |c| {
+                    format!(
+                        r#"<rect class="spine-middle" x="2" y="{:.1}" width="16" height="10"/>"#,
+                        c - 5.0
+                    )
+                },
+                "middle half of all councils",
             ),
-            "middle half of all councils",
-        );
-        let at = y + LINE;
-        key(
-            &mut body,
-            &mut y,
-            format!(
-                r#"<rect class="spine-range" x="2" y="{:.1}" width="16" height="10"/>"#,
-                mid(at) - 5.0
+            (
+                |c| {
+                    format!(
+                        r#"<rect class="spine-range" x="2" y="{:.1}" width="16" height="10"/>"#,
+                        c - 5.0
+                    )
+                },
+                "range of all councils",
             ),
-            "range of all councils",
-        );
+        ];
+        for (mark, text) in key {
+            y += LINE;
+            let _ = write!(
+                body,
+                r#"{}<text x="26" y="{y:.1}">{}</text>"#,
+                mark(mid(y)),
+                escape(text)
+            );
+        }
         y += LINE;
         let _ = write!(
             body,
@@ -197,22 +193,17 @@ impl Spine<'_> {
             let top = y + 8.0;
             let centre = top + 8.0;
             let sp = &row.spread;
-            let _ = write!(
-                body,
-                r#"<rect class="spine-range" x="{:.2}" y="{top:.1}" width="{:.2}" height="16" data-from="{}" data-to="{}"/>"#,
-                x(sp.min),
-                x(sp.max) - x(sp.min),
-                sp.min,
-                sp.max
-            );
-            let _ = write!(
-                body,
-                r#"<rect class="spine-middle" x="{:.2}" y="{top:.1}" width="{:.2}" height="16" data-from="{}" data-to="{}"/>"#,
-                x(sp.q1),
-                x(sp.q3) - x(sp.q1),
-                sp.q1,
-                sp.q3
-            );
+            for (class, from, to) in [
+                ("spine-range", sp.min, sp.max),
+                ("spine-middle", sp.q1, sp.q3),
+            ] {
+                let _ = write!(
+                    body,
+                    r#"<rect class="{class}" x="{:.2}" y="{top:.1}" width="{:.2}" height="16" data-from="{from}" data-to="{to}"/>"#,
+                    x(from),
+                    x(to) - x(from)
+                );
+            }
             if let Some(e) = row.england {
                 let _ = write!(
                     body,
