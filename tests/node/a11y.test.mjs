@@ -114,19 +114,35 @@ test('pages make no request outside the site', async () => {
 
 test('every chart has a text alternative and its numbers in a table', async () => {
   const page = await site.browser.newPage();
-  await page.goto(site.server.url + '/local-authorities/E08000035/');
-  const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart-figure')].map((f) => {
-    const svg = f.querySelector('svg');
+  const council = '/local-authorities/E08000035/';
+  await page.goto(site.server.url + council);
+  // The glance's spine chart names every indicator in its description.
+  const spine = await page.evaluate(() => {
+    const svg = document.querySelector('figure.spine-figure svg');
     const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
-    const name = ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
-    const rows = f.querySelectorAll('details table tbody tr').length;
-    return { role: svg.getAttribute('role'), name, rows };
-  }));
-  assert.ok(charts.length >= 10, `expected a chart per indicator, found ${charts.length}`);
-  for (const c of charts) {
-    assert.equal(c.role, 'img');
-    assert.match(c.name, /gap of [0-9.]+/, 'the description gives the latest gap');
-    assert.ok(c.rows > 0, 'the table behind the chart has rows');
+    return { role: svg.getAttribute('role'), name: ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ') };
+  });
+  assert.equal(spine.role, 'img');
+  assert.match(spine.name, /England [0-9.-]+, neighbours' median [0-9.-]+/, 'the spine describes each row in words');
+  // Each indicator's own page, linked from the glance, charts its trend.
+  const details = await page.evaluate((c) => [...new Set([...document.querySelectorAll('.glance a[href]')]
+    .map((a) => a.getAttribute('href')).filter((h) => h.startsWith(c) && h !== c && !h.includes('#')))], council);
+  assert.ok(details.length >= 10, `expected a page per indicator, found ${details.length}`);
+  for (const d of details) {
+    await page.goto(site.server.url + d);
+    const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart-figure')].map((f) => {
+      const svg = f.querySelector('svg');
+      const ids = (svg.getAttribute('aria-labelledby') || '').split(' ');
+      const name = ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+      const rows = f.querySelectorAll('details table tbody tr').length;
+      return { role: svg.getAttribute('role'), name, rows };
+    }));
+    assert.equal(charts.length, 1, `${d} charts its indicator`);
+    for (const c of charts) {
+      assert.equal(c.role, 'img', d);
+      assert.match(c.name, /gap of [0-9.]+/, `${d}: the description gives the latest gap`);
+      assert.ok(c.rows > 0, `${d}: the table behind the chart has rows`);
+    }
   }
   // The disclosure opens from the keyboard and shows the table.
   const summary = page.locator('details.chart-data summary').first();
