@@ -126,3 +126,112 @@ fn the_digest_checks_clean() {
     let o = ntg(&["check", "--root", env!("CARGO_MANIFEST_DIR")]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// The gap file's rows, keyed by (phase, measure, pupil group, place code, time period).
+fn gap_rows(root: &Path) -> std::collections::BTreeMap<[String; 5], String> {
+    let mut rows = std::collections::BTreeMap::new();
+    let mut r = csv::Reader::from_path(root.join("data/gaps/outcome-gaps.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (level, phase, measure, group) = (
+        col("geographic_level"),
+        col("phase"),
+        col("measure"),
+        col("pupil_group"),
+    );
+    let (country, region, la, period, value) = (
+        col("country_code"),
+        col("region_code"),
+        col("new_la_code"),
+        col("time_period"),
+        col("value"),
+    );
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        let code = match &rec[level] {
+            "National" => &rec[country],
+            "Regional" => &rec[region],
+            _ => &rec[la],
+        };
+        let key = [&rec[phase], &rec[measure], &rec[group], code, &rec[period]].map(String::from);
+        rows.insert(key, rec[value].to_string());
+    }
+    rows
+}
+
+#[test]
+fn the_child_in_need_indicators_reproduce_the_gap_files_figures_and_keep_missing_ones_missing() {
+    let out = build_digest();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rows = gap_rows(root);
+    for (id, phase, measure) in [
+        (
+            "ks2-rwm-child-in-need",
+            "KS2",
+            "Expected standard in reading, writing and maths",
+        ),
+        (
+            "ks4-attainment8-child-in-need",
+            "KS4",
+            "Average Attainment 8 score",
+        ),
+    ] {
+        let json = std::fs::read(out.path().join(format!("public/data/indicators/{id}.json")))
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+        let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let (mut points, mut missing, mut authorities) = (0, 0, 0);
+        for place in json["places"].as_array().unwrap() {
+            let code = place["code"].as_str().unwrap();
+            authorities += usize::from(place["level"] == "Local authority");
+            for p in place["series"].as_array().unwrap() {
+                let period = p["time_period"].as_str().unwrap();
+                for (group, field) in [
+                    ("Child in need", "group_value"),
+                    ("All pupils", "comparison_value"),
+                ] {
+                    let key = [phase, measure, group, code, period].map(String::from);
+                    let source = &rows[&key];
+                    match source.parse::<f64>() {
+                        Ok(v) => assert_eq!(p[field].as_f64(), Some(v), "{id} {code} {period}"),
+                        Err(_) => {
+                            assert!(p[field].is_null(), "{id} {code} {period}: `{source}`");
+                            missing += 1;
+                        }
+                    }
+                    points += 1;
+                }
+                // A gap needs both values; where either is missing, so is the gap.
+                let both = p["group_value"]
+                    .as_f64()
+                    .zip(p["comparison_value"].as_f64());
+                assert_eq!(both.is_some(), !p["gap"].is_null(), "{id} {code} {period}");
+            }
+        }
+        assert!(authorities > 100, "{id}: {authorities} authorities");
+        assert!(
+            missing > 0 && missing < points,
+            "{id}: {missing} of {points} missing"
+        );
+    }
+}
+
+#[test]
+fn every_group_and_comparison_in_the_gap_file_is_published_as_an_indicator() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let yaml = std::fs::read_to_string(root.join("data/indicators.yaml")).unwrap();
+    let list: Vec<serde_json::Value> = serde_saphyr::from_str(&yaml).unwrap();
+    let mut read = std::collections::BTreeSet::new();
+    for ind in &list {
+        let f = &ind["filter"];
+        let (phase, measure) = (&f["where"]["phase"], &f["where"]["measure"]);
+        for side in ["group", "comparison"] {
+            read.insert([phase, measure, &f[side]].map(|v| v.as_str().unwrap().to_string()));
+        }
+    }
+    let in_file: std::collections::BTreeSet<[String; 3]> = gap_rows(root)
+        .into_keys()
+        .map(|[phase, measure, group, ..]| [phase, measure, group])
+        .collect();
+    let unread: Vec<_> = in_file.difference(&read).collect();
+    assert!(unread.is_empty(), "no indicator reads {unread:?}");
+}

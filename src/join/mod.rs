@@ -123,7 +123,9 @@ pub fn join(site: &Site) -> Facts {
         }
     }
     for (i, (ind, gaps)) in site.data.each().enumerate() {
-        f.indicators_by_group[tax.groups.rank(&ind.group)].push(i);
+        for g in ind.measures.groups() {
+            f.indicators_by_group[tax.groups.rank(g)].push(i);
+        }
         f.indicators_by_outcome[tax.outcomes.rank(&ind.outcome)].push(i);
         // Every authority with figures gets its page, with or without documents.
         for code in gaps.authorities.keys() {

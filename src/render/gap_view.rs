@@ -135,7 +135,9 @@ pub struct ProvenanceView {
 pub struct IndicatorBrief {
     pub title: String,
     pub href: String,
-    pub group: LinkView,
+    /// The programme's groups it measures, and, where several, why each is named.
+    pub groups: Vec<LinkView>,
+    pub groups_note: Option<String>,
     pub outcome: LinkView,
     pub group_label: String,
     pub comparison_label: String,
@@ -399,7 +401,8 @@ impl Views<'_> {
         IndicatorBrief {
             title: ind.title.clone(),
             href: self.site.href(&routes::indicator(&ind.id)),
-            group: self.link(&tax.groups.get(&ind.group).name, &routes::term(&ind.group)),
+            groups: self.group_links(&ind.measures),
+            groups_note: ind.measures.why().map(str::to_string),
             outcome: self.link(
                 &tax.outcomes.get(&ind.outcome).name,
                 &routes::term(&ind.outcome),

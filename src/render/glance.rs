@@ -58,13 +58,13 @@ pub struct Widest {
     pub detail: String,
     pub rank: usize,
     pub of: usize,
-    pub group: LinkView,
+    pub groups: Vec<LinkView>,
     pub outcome: LinkView,
     /// Case studies first, strongest evidence first, then hypotheses.
     pub documents: Vec<Card>,
-    /// How many more the map's cell lists, and where.
+    /// How many more the map's cells list, and the cell of each group with documents.
     pub more: usize,
-    pub cell: Option<String>,
+    pub cells: Vec<LinkView>,
 }
 
 /// The top of a council's page.
@@ -102,6 +102,25 @@ fn versus_word(r: Relative) -> &'static str {
     }
 }
 
+/// Names in a sentence: "Children in care, children at risk of significant harm and disabled
+/// children".
+fn in_words<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names
+        .enumerate()
+        .map(|(i, n)| {
+            if i == 0 {
+                n.to_string()
+            } else {
+                crate::resolve::data::indicators::in_sentence(n)
+            }
+        })
+        .collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
 impl Views<'_> {
     /// The council's gaps at a glance; `None` when it has no figure for any indicator.
     pub fn glance(&self, la: &LaCode, all: &AuthorityIndicators) -> Option<GlanceView> {
@@ -114,8 +133,9 @@ impl Views<'_> {
             .map(|n| n.code.clone())
             .collect();
         let place = &self.site.authorities.get(la).name;
-        // By the group's place in its vocabulary, so the contents follow data/taxonomies.yaml.
-        let mut groups: BTreeMap<usize, GlanceGroup> = BTreeMap::new();
+        // By the groups' places in their vocabulary, so the contents follow
+        // data/taxonomies.yaml, and an indicator of several groups has one table of its own.
+        let mut groups: BTreeMap<Vec<usize>, GlanceGroup> = BTreeMap::new();
         let mut spine_rows = Vec::new();
         let mut standings = Vec::new();
         for (i, (ind, g)) in data.each().enumerate() {
@@ -165,11 +185,19 @@ impl Views<'_> {
                 trend: s.trend.as_ref().map(|t| t.direction.word()),
                 trend_text: self.trend_text(ind, s.trend.as_ref(), g.decimals),
             };
+            let measured = ind.measures.groups();
             groups
-                .entry(tax.groups.rank(&ind.group))
+                .entry(measured.iter().map(|g| tax.groups.rank(g)).collect())
                 .or_insert_with(|| GlanceGroup {
-                    id: format!("glance-{}", ind.group),
-                    name: tax.groups.get(&ind.group).name.clone(),
+                    id: format!(
+                        "glance-{}",
+                        measured
+                            .iter()
+                            .map(|g| g.as_str())
+                            .collect::<Vec<_>>()
+                            .join("-")
+                    ),
+                    name: in_words(measured.iter().map(|g| tax.groups.get(g).name.as_str())),
                     rows: Vec::new(),
                 })
                 .rows
@@ -213,27 +241,45 @@ impl Views<'_> {
             .take(WIDEST)
             .map(|s| {
                 let ind = &self.site.data.indicators.list[s.indicator];
-                let (r, o) = (tax.groups.rank(&ind.group), tax.outcomes.rank(&ind.outcome));
-                let mut docs: Vec<_> = self.facts.group_outcome[r][o].clone();
+                let o = tax.outcomes.rank(&ind.outcome);
+                let ranks: Vec<usize> = ind
+                    .measures
+                    .groups()
+                    .iter()
+                    .map(|g| tax.groups.rank(g))
+                    .collect();
+                // Each document once, though it may address several of the groups.
+                let mut docs: Vec<_> = ranks
+                    .iter()
+                    .flat_map(|&r| self.facts.group_outcome[r][o].iter().copied())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
                 // A stable sort keeps the listing order among equals.
                 docs.sort_by(|&a, &b| {
                     strength(&self.site.docs[b].kind).cmp(&strength(&self.site.docs[a].kind))
                 });
-                let cell = (!docs.is_empty())
-                    .then(|| self.site.href(&MapRows::Groups.cell_url(r, o, self.site)));
+                let cells = ranks
+                    .iter()
+                    .filter(|&&r| !self.facts.group_outcome[r][o].is_empty())
+                    .map(|&r| LinkView {
+                        title: tax.groups.terms()[r].name.clone(),
+                        href: self.site.href(&MapRows::Groups.cell_url(r, o, self.site)),
+                    })
+                    .collect();
                 Widest {
                     title: ind.title.clone(),
                     detail: self.site.href(&routes::authority_indicator(la, &ind.id)),
                     rank: s.rank,
                     of: s.of,
-                    group: self.link(&tax.groups.get(&ind.group).name, &routes::term(&ind.group)),
+                    groups: self.group_links(&ind.measures),
                     outcome: self.link(
                         &tax.outcomes.get(&ind.outcome).name,
                         &routes::term(&ind.outcome),
                     ),
                     more: docs.len().saturating_sub(DOCUMENTS),
                     documents: docs.iter().take(DOCUMENTS).map(|&d| self.card(d)).collect(),
-                    cell,
+                    cells,
                 }
             })
             .collect()

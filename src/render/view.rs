@@ -3,6 +3,7 @@
 use crate::join::Facts;
 use crate::render::markdown::Heading;
 use crate::resolve::content::{Document, Kind, Section};
+use crate::resolve::data::indicators::Measures;
 use crate::resolve::routes;
 use crate::resolve::site::{DocId, Site};
 use crate::resolve::taxonomy::{Kind as TaxonomyKind, TermSlug};
@@ -87,6 +88,16 @@ impl<'a> Views<'a> {
             title: title.into(),
             href: self.site.href(path),
         }
+    }
+
+    /// A link to each group an indicator measures, in the order written.
+    pub fn group_links(&self, measures: &Measures) -> Vec<LinkView> {
+        let tax = &self.site.taxonomies;
+        measures
+            .groups()
+            .iter()
+            .map(|g| self.link(&tax.groups.get(g).name, &routes::term(g)))
+            .collect()
     }
 
     pub fn doc_link(&self, id: DocId) -> LinkView {

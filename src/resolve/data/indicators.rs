@@ -43,7 +43,7 @@ pub struct Indicator {
     pub unit: String,
     pub higher_is_better: bool,
     pub outcome: OutcomeSlug,
-    pub group: GroupSlug,
+    pub measures: Measures,
     pub filter: Filter,
     /// How pages name the two series.
     pub group_label: String,
@@ -55,6 +55,38 @@ pub struct Indicator {
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub licence: Option<String>,
+}
+
+/// Which of the programme's groups an indicator measures: one, or several with the reason
+/// each is named (DfE's "Child in need" rows match no single group), so that a page naming
+/// several groups always has the words that say why.
+#[derive(Debug, Clone)]
+pub enum Measures {
+    One(GroupSlug),
+    Several {
+        /// Two or more, none repeated, as written.
+        groups: Vec<GroupSlug>,
+        /// `groups_note`: why each group is named, from the source's own definition.
+        why: String,
+    },
+}
+
+impl Measures {
+    /// Every group measured, the first as written first.
+    pub fn groups(&self) -> &[GroupSlug] {
+        match self {
+            Measures::One(g) => std::slice::from_ref(g),
+            Measures::Several { groups, .. } => groups,
+        }
+    }
+
+    /// Why several groups are named; `None` for one.
+    pub fn why(&self) -> Option<&str> {
+        match self {
+            Measures::One(_) => None,
+            Measures::Several { why, .. } => Some(why),
+        }
+    }
 }
 
 /// The default `tolerance`: a gap that moved by less than one point (or percentage point)
@@ -176,7 +208,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     let unit = f.required("unit");
     let higher_is_better = f.required("higher_is_better");
     let outcome = term(f, "outcome", &taxonomies.outcomes);
-    let group = term(f, "group", &taxonomies.groups);
+    let measures = measures(f, taxonomies);
     let raw_filter: Option<RawFilter> = f.required("filter");
     let filter = raw_filter.map(|r| {
         let at = |f: &Fields, v: String| Spanned {
@@ -237,7 +269,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
         unit: unit?,
         higher_is_better: higher_is_better?,
         outcome: outcome?,
-        group: group?,
+        measures: measures?,
         group_label: group_label.unwrap_or_else(|| in_sentence(&filter.group.value)),
         comparison_label: comparison_label.unwrap_or_else(|| in_sentence(&filter.comparison.value)),
         filter,
@@ -249,15 +281,108 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     })
 }
 
-/// A filter value as it reads inside a sentence: `All pupils` is "all pupils", but `SEN
+/// A filter value or a term's name as it reads inside a sentence: `All pupils` is "all pupils", but `SEN
 /// support` keeps its capitals.
-fn in_sentence(value: &str) -> String {
+pub fn in_sentence(value: &str) -> String {
     let mut chars = value.chars();
     match (chars.next(), chars.next()) {
         (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
             first.to_lowercase().chain(value.chars().skip(1)).collect()
         }
         _ => value.to_string(),
+    }
+}
+
+/// `group: slug`, or `groups: [a, b, ...]` with `groups_note` saying why each is named.
+fn measures(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Measures> {
+    let one: Option<String> = f.optional("group");
+    let several: Option<Vec<String>> = f.optional("groups");
+    let why: Option<String> = f.optional("groups_note");
+    let vocab = &taxonomies.groups;
+    match (one, several) {
+        (Some(_), Some(_)) => {
+            let p = f.key_pos("groups");
+            f.error(
+                p,
+                "both `group` and `groups` are given".into(),
+                Some("keep `group` for one group, or list every group under `groups`".into()),
+            );
+            None
+        }
+        (None, None) => {
+            let p = f.key_pos("group");
+            f.error(
+                p,
+                "missing required key `group`".into(),
+                Some(
+                    "name the group of children the indicator measures, such as `group: \
+                     children-in-care`, or several as `groups: [a, b]` with a `groups_note`"
+                        .into(),
+                ),
+            );
+            None
+        }
+        (Some(g), None) => {
+            if why.is_some() {
+                let p = f.key_pos("groups_note");
+                f.error(
+                    p,
+                    "`groups_note` says why several groups are named, but `group` names one".into(),
+                    Some("use `note` for a caveat about one group".into()),
+                );
+            }
+            resolve_term(f, "group", &g, vocab).map(Measures::One)
+        }
+        (None, Some(list)) => {
+            let mut groups = Vec::new();
+            let mut ok = true;
+            for s in &list {
+                match resolve_term(f, "groups", s, vocab) {
+                    Some(slug) if groups.contains(&slug) => {
+                        let p = f.value_pos("groups", s);
+                        f.error(p, format!("group `{s}` is listed twice"), None);
+                        ok = false;
+                    }
+                    Some(slug) => groups.push(slug),
+                    None => ok = false,
+                }
+            }
+            if !ok {
+                return None;
+            }
+            match (groups.len(), why) {
+                (0, _) => {
+                    let p = f.key_pos("groups");
+                    f.error(p, "`groups` is empty".into(), None);
+                    None
+                }
+                (1, None) => groups.pop().map(Measures::One),
+                (1, Some(_)) => {
+                    let p = f.key_pos("groups_note");
+                    f.error(
+                        p,
+                        "`groups_note` says why several groups are named, but `groups` names one"
+                            .into(),
+                        Some("use `note` for a caveat about one group".into()),
+                    );
+                    None
+                }
+                (_, Some(why)) => Some(Measures::Several { groups, why }),
+                (_, None) => {
+                    let p = f.key_pos("groups");
+                    f.error(
+                        p,
+                        "an indicator naming several groups must say why".into(),
+                        Some(
+                            "add `groups_note:` with the source's definition of the group, \
+                             saying why each group is named"
+                                .into(),
+                        ),
+                    );
+                    None
+                }
+            }
+        }
     }
 }
 
@@ -275,10 +400,20 @@ fn term<K: TaxonomyKind>(
     vocab: &Vocabulary<K>,
 ) -> Option<crate::resolve::taxonomy::TermSlug<K>> {
     let s: String = f.required(key)?;
-    match vocab.resolve(&s) {
+    resolve_term(f, key, &s, vocab)
+}
+
+/// The slug `s`, written under `key`, or an error there with the nearest slug.
+fn resolve_term<K: TaxonomyKind>(
+    f: &mut Fields,
+    key: &'static str,
+    s: &str,
+    vocab: &Vocabulary<K>,
+) -> Option<crate::resolve::taxonomy::TermSlug<K>> {
+    match vocab.resolve(s) {
         Ok(slug) => Some(slug),
         Err(help) => {
-            let pos = f.value_pos(key, &s);
+            let pos = f.value_pos(key, s);
             f.error(pos, format!("unknown {} `{s}`", K::SINGULAR), help);
             None
         }
