@@ -3,6 +3,7 @@
 //! differ by dash and marker shape as well as colour, so colour is never the only signal.
 //! The pages put a real table with the same numbers beside each chart.
 
+use super::svg_text::wrap;
 use crate::escape::escape;
 use std::fmt::Write;
 
@@ -35,11 +36,20 @@ impl Style {
     }
 }
 
+/// One line's reading at one x position: its value, or why it has none, in words.
+pub type Reading<'a> = Result<f64, &'a str>;
+
 pub struct Line<'a> {
     pub label: &'a str,
     pub style: Style,
-    /// One value per x position; `None` breaks the line.
-    pub values: Vec<Option<f64>>,
+    /// One reading per x position; a missing one breaks the line, and the chart says why.
+    pub values: Vec<Reading<'a>>,
+}
+
+impl Line<'_> {
+    fn value(&self, i: usize) -> Option<f64> {
+        self.values[i].ok()
+    }
 }
 
 /// A trend chart: the group's and the comparison's values over the years, with the gap
@@ -57,13 +67,15 @@ pub struct Trend<'a> {
     pub unit_suffix: &'a str,
 }
 
+/// Where the chart draws, in viewBox units. The viewBox is about as wide as a phone and the
+/// stylesheet lets a chart grow to at most about 1.25 times it (1.5 for small multiples), so
+/// text drawn at `font` is never under 12 CSS px on a 320 px screen and never oversized.
 struct Frame {
     width: f64,
-    height: f64,
     left: f64,
     right: f64,
     top: f64,
-    bottom: f64,
+    plot: f64,
     font: f64,
 }
 
@@ -76,8 +88,16 @@ impl Frame {
     }
 
     fn y(&self, v: f64, max: f64) -> f64 {
-        let plot = self.height - self.top - self.bottom;
-        self.top + plot * (1.0 - v / max)
+        self.top + self.plot * (1.0 - v / max)
+    }
+
+    fn line_height(&self) -> f64 {
+        (self.font * 1.3).round()
+    }
+
+    /// About how many characters of a proportional font fit in `room` units.
+    fn chars_in(&self, room: f64) -> usize {
+        (room / (self.font * 0.55)) as usize
     }
 }
 
@@ -137,29 +157,31 @@ fn runs(n: usize, known: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
     out
 }
 
-impl Trend<'_> {
+impl<'a> Trend<'a> {
     pub fn svg(&self) -> String {
-        let f = if self.compact {
+        let mut f = if self.compact {
             Frame {
                 width: 300.0,
-                height: 190.0,
                 left: 40.0,
-                right: 26.0,
+                right: 30.0,
                 top: 12.0,
-                bottom: 34.0,
-                font: 13.0,
+                plot: 140.0,
+                font: 14.0,
             }
         } else {
             Frame {
-                width: 560.0,
-                height: 330.0,
+                width: 360.0,
                 left: 48.0,
-                right: 36.0,
-                top: 84.0,
-                bottom: 40.0,
-                font: 14.0,
+                right: 32.0,
+                top: 0.0,
+                plot: 200.0,
+                font: 15.0,
             }
         };
+        let mut key = String::new();
+        if !self.compact {
+            f.top = legend(&mut key, &[&self.group, &self.comparison], &f) + 16.0;
+        }
         let n = self.x_labels.len();
         let max_value = self
             .group
@@ -169,17 +191,25 @@ impl Trend<'_> {
             .flatten()
             .fold(0.0f64, |a, &b| a.max(b));
         let (max, step) = nice_scale(max_value);
+        let axis_y = f.top + f.plot + f.font + 8.0;
+        let notes: Vec<String> = self
+            .breaks()
+            .iter()
+            .flat_map(|b| wrap(b, f.chars_in(f.width - 8.0)))
+            .collect();
+        let height = axis_y + 10.0 + notes.len() as f64 * f.line_height();
         let mut s = String::new();
         let _ = write!(
             s,
-            r#"<svg class="chart{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+            r#"<svg class="chart{}" viewBox="0 0 {} {height:.0}" role="img" aria-labelledby="{id}-title {id}-desc" font-size="{}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
             if self.compact { " chart-compact" } else { "" },
             f.width,
-            f.height,
+            f.font,
             escape(self.title),
             escape(self.description),
             id = id_token(self.id),
         );
+        s.push_str(&key);
         // Gridlines and the value axis.
         s.push_str(r#"<g class="axis">"#);
         let mut v = 0.0;
@@ -187,12 +217,11 @@ impl Trend<'_> {
             let y = f.y(v, max);
             let _ = write!(
                 s,
-                r#"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="{}">{}{}</text>"#,
+                r#"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}{}</text>"#,
                 f.left,
                 f.width - f.right,
                 f.left - 6.0,
                 y + 4.0,
-                f.font - 1.0,
                 tick(v),
                 escape(self.unit_suffix)
             );
@@ -210,16 +239,14 @@ impl Trend<'_> {
             }
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="{}">{}</text>"#,
+                r#"<text x="{:.1}" y="{axis_y:.1}" text-anchor="middle">{}</text>"#,
                 f.x(i, n),
-                f.height - f.bottom + f.font + 8.0,
-                f.font - 1.0,
                 escape(label)
             );
         }
         s.push_str("</g>");
         // The gap: shaded between the lines wherever both are known.
-        let both = |i: usize| self.group.values[i].is_some() && self.comparison.values[i].is_some();
+        let both = |i: usize| self.group.value(i).is_some() && self.comparison.value(i).is_some();
         for (a, b) in runs(n, both) {
             let mut points = String::new();
             for i in a..=b {
@@ -227,7 +254,7 @@ impl Trend<'_> {
                     points,
                     "{:.1},{:.1} ",
                     f.x(i, n),
-                    f.y(self.group.values[i].unwrap_or(0.0), max)
+                    f.y(self.group.value(i).unwrap_or(0.0), max)
                 );
             }
             for i in (a..=b).rev() {
@@ -235,15 +262,15 @@ impl Trend<'_> {
                     points,
                     "{:.1},{:.1} ",
                     f.x(i, n),
-                    f.y(self.comparison.values[i].unwrap_or(0.0), max)
+                    f.y(self.comparison.value(i).unwrap_or(0.0), max)
                 );
             }
             if a == b {
                 // One year alone: a bar between the two values marks the gap.
                 let x = f.x(a, n);
                 let (y1, y2) = (
-                    f.y(self.group.values[a].unwrap_or(0.0), max),
-                    f.y(self.comparison.values[a].unwrap_or(0.0), max),
+                    f.y(self.group.value(a).unwrap_or(0.0), max),
+                    f.y(self.comparison.value(a).unwrap_or(0.0), max),
                 );
                 let _ = write!(
                     s,
@@ -262,56 +289,132 @@ impl Trend<'_> {
         }
         for line in [&self.comparison, &self.group] {
             let _ = write!(s, r#"<g class="{}">"#, line.style.class());
-            for (a, b) in runs(n, |i| line.values[i].is_some()) {
+            for (a, b) in runs(n, |i| line.value(i).is_some()) {
                 if a < b {
                     let pts: Vec<String> = (a..=b)
                         .map(|i| {
                             format!(
                                 "{:.1},{:.1}",
                                 f.x(i, n),
-                                f.y(line.values[i].unwrap_or(0.0), max)
+                                f.y(line.value(i).unwrap_or(0.0), max)
                             )
                         })
                         .collect();
                     let _ = write!(s, r#"<polyline points="{}"/>"#, pts.join(" "));
                 }
             }
-            for (i, v) in line.values.iter().enumerate() {
-                if let Some(v) = v {
-                    s.push_str(&line.style.marker(f.x(i, n), f.y(*v, max)));
+            for i in 0..n {
+                if let Some(v) = line.value(i) {
+                    s.push_str(&line.style.marker(f.x(i, n), f.y(v, max)));
                 }
             }
             s.push_str("</g>");
         }
-        if !self.compact {
-            legend(&mut s, &[&self.group, &self.comparison], f.font);
+        // Why each line breaks, under the years.
+        if !notes.is_empty() {
+            s.push_str(r#"<g class="chart-note">"#);
+            for (k, note) in notes.iter().enumerate() {
+                let _ = write!(
+                    s,
+                    r#"<text x="4" y="{:.1}">{}</text>"#,
+                    axis_y + 6.0 + (k + 1) as f64 * f.line_height(),
+                    escape(note)
+                );
+            }
+            s.push_str("</g>");
         }
         s.push_str("</svg>");
         s
     }
+
+    /// A sentence for each reason some positions have no value: which line, which years,
+    /// and why, in the data's own words. A reason both lines share is told once.
+    fn breaks(&self) -> Vec<String> {
+        let mut notes: Vec<(Option<&'a str>, &'a str, Vec<usize>)> = Vec::new();
+        let mut add = |who: Option<&'a str>, why: &'a str, i: usize| match notes
+            .iter_mut()
+            .find(|(w, y, _)| *w == who && *y == why)
+        {
+            Some(note) => note.2.push(i),
+            None => notes.push((who, why, vec![i])),
+        };
+        for i in 0..self.x_labels.len() {
+            match (self.group.values[i], self.comparison.values[i]) {
+                (Err(a), Err(b)) if a == b => add(None, a, i),
+                (g, c) => {
+                    if let Err(why) = g {
+                        add(Some(self.group.label), why, i);
+                    }
+                    if let Err(why) = c {
+                        add(Some(self.comparison.label), why, i);
+                    }
+                }
+            }
+        }
+        notes
+            .into_iter()
+            .map(|(who, why, at)| {
+                let years = years_in_words(&at, self.x_labels);
+                match who {
+                    None => format!("No figures for {years}: {why}."),
+                    Some(who) => format!("No figure for {who} in {years}: {why}."),
+                }
+            })
+            .collect()
+    }
 }
 
-/// The key: a sample of each line, and of the shaded gap.
-fn legend(s: &mut String, lines: &[&Line], font: f64) {
+/// Positions as years in words: "2015/16, and 2019/20 to 2020/21".
+fn years_in_words(at: &[usize], labels: &[String]) -> String {
+    let spans: Vec<String> = runs(labels.len(), |i| at.contains(&i))
+        .into_iter()
+        .map(|(a, b)| match b - a {
+            0 => labels[a].clone(),
+            1 => format!("{} and {}", labels[a], labels[b]),
+            _ => format!("{} to {}", labels[a], labels[b]),
+        })
+        .collect();
+    match spans.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{}, and {last}", rest.join(", ")),
+        _ => spans.concat(),
+    }
+}
+
+/// The key: a sample of each line, and of the shaded gap, each label wrapped to the width.
+/// Returns the height it takes.
+fn legend(s: &mut String, lines: &[&Line], f: &Frame) -> f64 {
+    let lh = f.line_height();
+    let chars = f.chars_in(f.width - 50.0);
     s.push_str(r#"<g class="legend">"#);
-    for (row, line) in lines.iter().enumerate() {
-        let y = 14.0 + row as f64 * 22.0;
+    let mut y = 4.0 + lh / 2.0;
+    let label = |s: &mut String, y: &mut f64, text: &str| {
+        for (k, l) in wrap(text, chars).iter().enumerate() {
+            let _ = write!(
+                s,
+                r#"<text x="50" y="{:.1}">{}</text>"#,
+                *y + 5.0 + k as f64 * lh,
+                escape(l)
+            );
+        }
+        *y += wrap(text, chars).len().max(1) as f64 * lh + 6.0;
+    };
+    for line in lines {
         let _ = write!(
             s,
-            r#"<g class="{}"><polyline points="8,{y:.1} 40,{y:.1}"/>{}</g><text x="50" y="{:.1}" font-size="{font}">{}</text>"#,
+            r#"<g class="{}"><polyline points="8,{y:.1} 40,{y:.1}"/>{}</g>"#,
             line.style.class(),
             line.style.marker(24.0, y),
-            y + 5.0,
-            escape(line.label)
         );
+        label(s, &mut y, line.label);
     }
-    let y = 14.0 + lines.len() as f64 * 22.0;
     let _ = write!(
         s,
-        r#"<rect class="gap" x="8" y="{:.1}" width="32" height="14"/><text x="50" y="{:.1}" font-size="{font}">The gap between them</text></g>"#,
-        y - 7.0,
-        y + 5.0
+        r#"<rect class="gap" x="8" y="{:.1}" width="32" height="14"/>"#,
+        y - 7.0
     );
+    label(s, &mut y, "The gap between them");
+    s.push_str("</g>");
+    y - lh / 2.0
 }
 
 /// A small line of the gap alone over the years, for tables that rank many places; the
@@ -367,12 +470,15 @@ mod tests {
             group: Line {
                 label: "Group",
                 style: Style::Group,
-                values: values.clone(),
+                values: values.iter().map(|v| v.ok_or("not available")).collect(),
             },
             comparison: Line {
                 label: "All",
                 style: Style::Comparison,
-                values: values.iter().map(|v| v.map(|v| v + 10.0)).collect(),
+                values: values
+                    .iter()
+                    .map(|v| v.map(|v| v + 10.0).ok_or("not available"))
+                    .collect(),
             },
             compact: false,
             unit_suffix: "%",
@@ -393,6 +499,54 @@ mod tests {
         // Four markers per series, and one each in the legend.
         assert_eq!(svg.matches("<circle").count(), 5);
         assert_eq!(svg.matches("<rect x=").count(), 5);
+    }
+
+    /// The words of the chart's note, its wrapped lines joined.
+    fn note(svg: &str) -> String {
+        let Some((_, rest)) = svg.split_once(r#"<g class="chart-note">"#) else {
+            return String::new();
+        };
+        let body = rest.split_once("</g>").unwrap().0;
+        body.split("</text>")
+            .filter_map(|t| t.rsplit_once('>').map(|(_, text)| text))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn every_break_is_told_in_words_on_the_chart() {
+        let svg = chart(vec![None, Some(42.0), None, None, Some(45.0), None]);
+        assert_eq!(
+            note(&svg),
+            "No figures for 2010, 2012 and 2013, and 2015: not available."
+        );
+        let labels: Vec<String> = ["2020", "2021", "2022"].map(String::from).into();
+        let svg = Trend {
+            id: "c2",
+            title: "t",
+            description: "d",
+            x_labels: &labels,
+            group: Line {
+                label: "Looked after",
+                style: Style::Group,
+                values: vec![Err("confidential"), Ok(20.0), Ok(22.0)],
+            },
+            comparison: Line {
+                label: "All pupils",
+                style: Style::Comparison,
+                values: vec![Ok(50.0), Ok(51.0), Err("not in the source")],
+            },
+            compact: true,
+            unit_suffix: "%",
+        }
+        .svg();
+        assert_eq!(
+            note(&svg),
+            "No figure for Looked after in 2020: confidential. No figure for All pupils in \
+             2022: not in the source."
+        );
+        // A chart with every figure has no note.
+        assert_eq!(note(&chart(vec![Some(1.0), Some(2.0)])), "");
     }
 
     #[test]
@@ -420,12 +574,12 @@ mod tests {
             group: Line {
                 label: "g",
                 style: Style::Group,
-                values: vec![Some(1.0)],
+                values: vec![Ok(1.0)],
             },
             comparison: Line {
                 label: "c",
                 style: Style::Comparison,
-                values: vec![Some(2.0)],
+                values: vec![Ok(2.0)],
             },
             compact: true,
             unit_suffix: "",

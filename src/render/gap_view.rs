@@ -2,7 +2,7 @@
 //! words, charts drawn, so templates only lay them out.
 
 use super::view::{Card, LinkView, Views};
-use crate::render::charts::{self, Line, Style};
+use crate::render::charts::{self, Line, Reading, Style};
 use crate::resolve::authorities::LaCode;
 use crate::resolve::content::Kind;
 use crate::resolve::data::ees::{TimePeriod, Value};
@@ -314,10 +314,17 @@ impl Views<'_> {
 
     fn chart(&self, ind: &Indicator, g: &IndicatorGaps, s: &Series, compact: bool) -> ChartView {
         let u = units(&ind.unit);
-        let by_period = |f: &dyn Fn(&Point) -> Option<f64>| -> Vec<Option<f64>> {
+        // A year the file has no row for is missing too, and the chart says so.
+        let by_period = |f: &dyn Fn(&Point) -> Value| -> Vec<Reading> {
             g.periods
                 .iter()
-                .map(|p| s.points.iter().find(|pt| &pt.period == p).and_then(f))
+                .map(
+                    |p| match s.points.iter().find(|pt| &pt.period == p).map(f) {
+                        Some(Value::Number(n)) => Ok(n),
+                        Some(Value::Missing(m)) => Err(m.meaning()),
+                        None => Err("not in the source"),
+                    },
+                )
                 .collect()
         };
         let labels: Vec<String> = g.periods.iter().map(|p| p.label()).collect();
@@ -350,12 +357,12 @@ impl Views<'_> {
             group: Line {
                 label: &ind.filter.group.value,
                 style: Style::Group,
-                values: by_period(&|p| p.group.number()),
+                values: by_period(&|p| p.group),
             },
             comparison: Line {
                 label: &ind.filter.comparison.value,
                 style: Style::Comparison,
-                values: by_period(&|p| p.comparison.number()),
+                values: by_period(&|p| p.comparison),
             },
             compact,
             unit_suffix: u.suffix,

@@ -13,6 +13,7 @@ pub mod nesting;
 pub mod open_data;
 pub mod sanitise;
 mod spine;
+mod svg_text;
 mod theme;
 mod view;
 

@@ -4,6 +4,7 @@
 //! not colour alone, and every label is drawn at 14 units in a viewBox about as wide as a
 //! phone, so its text stays above 12 CSS px at any width the stylesheet lets the chart take.
 
+use super::svg_text::wrap;
 use crate::escape::escape;
 use crate::resolve::data::gaps::Spread;
 use std::fmt::Write;
@@ -33,22 +34,6 @@ pub struct Spine<'a> {
     pub id: &'a str,
     pub place: &'a str,
     pub rows: Vec<SpineRow<'a>>,
-}
-
-/// `text` broken at spaces into lines of at most `WRAP` characters (a longer word has a line
-/// of its own).
-fn wrap(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(l) if l.chars().count() + 1 + word.chars().count() <= WRAP => {
-                l.push(' ');
-                l.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
 }
 
 impl SpineRow<'_> {
@@ -179,7 +164,7 @@ impl Spine<'_> {
                 r#"<g class="spine-row" data-label="{}">"#,
                 escape(row.label)
             );
-            for line in wrap(row.label) {
+            for line in wrap(row.label, WRAP) {
                 y += LINE;
                 let _ = write!(
                     body,
@@ -246,23 +231,5 @@ impl Spine<'_> {
             )),
             desc = escape(&description.join(" ")),
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_wrap_at_spaces_within_the_width() {
-        let lines = wrap(
-            "Reaching the expected standard in reading, writing and maths at age 11: disadvantaged pupils",
-        );
-        assert!(lines.iter().all(|l| l.chars().count() <= WRAP), "{lines:?}");
-        assert_eq!(
-            lines.join(" "),
-            "Reaching the expected standard in reading, writing and maths at age 11: disadvantaged pupils"
-        );
-        assert_eq!(wrap(""), Vec::<String>::new());
     }
 }
