@@ -153,7 +153,7 @@ fn body_text(body: &Rendered, memo: &dyn names::hash::Memo<search::BodyText>) ->
     if !memo.keeps() {
         return search::BodyText::of(&body.html);
     }
-    let key = names::hash::ContentHash::of(body.html.as_bytes());
+    let key = search::BodyText::key(&body.html);
     memo.recall(key).unwrap_or_else(|| {
         let text = search::BodyText::of(&body.html);
         memo.keep(key, &text);
@@ -611,7 +611,7 @@ pub fn query(
     query: &str,
     filters: &search::Filters,
     limit: usize,
-) -> Result<Vec<search::Hit>, search::SearchError> {
+) -> Result<search::Answer, search::SearchError> {
     let site_error = |d: Vec<Diagnostic>| {
         search::SearchError::Site(
             d.iter()
@@ -641,9 +641,7 @@ pub fn query(
         }
     }
     let (dir, _held) = write::indexes::answering(root, out).map_err(search::SearchError::Site)?;
-    let (index, fields) = search::open(&dir).map_err(search::SearchError::Site)?;
-    search::run(&index, &fields, query, filters, limit)
-        .map_err(|e| search::SearchError::Site(format!("search failed: {e}")))
+    search::answer(out, &dir, query, filters, limit)
 }
 
 /// Removes what killed builds left beside `target` and every search index but `keep` and

@@ -264,26 +264,10 @@ fn main() -> ExitCode {
             let filters = [theme, group, outcome, kind, region];
             let out = output.unwrap_or_else(|| root.join("public"));
             match ntg::query(&root, &out, &query, &filters, limit) {
-                Ok(hits) => {
+                Ok(answer) => {
                     let text = match format {
-                        SearchFormat::Json => format!(
-                            "{}\n",
-                            serde_json::to_string_pretty(&hits).unwrap_or_default()
-                        ),
-                        SearchFormat::Human if hits.is_empty() => "no results\n".into(),
-                        SearchFormat::Human => hits
-                            .iter()
-                            .enumerate()
-                            .map(|(i, h)| {
-                                format!(
-                                    "{:>2}. {}\n    {}  (score {:.4})\n",
-                                    i + 1,
-                                    h.title,
-                                    h.url,
-                                    h.score
-                                )
-                            })
-                            .collect(),
+                        SearchFormat::Json => answer.json(),
+                        SearchFormat::Human => answer.human(),
                     };
                     emit(&text);
                     ExitCode::SUCCESS

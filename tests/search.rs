@@ -203,3 +203,92 @@ fn analyze_prints_the_terms_search_makes() {
         "famili learn\nchildren care\n"
     );
 }
+
+/// `ntg search`'s human output: the text of one run, which must succeed.
+fn search_human(root: &Path, args: &[&str]) -> String {
+    let mut all = vec!["search", "--root", root.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = ntg(&all);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+/// The result for `url` among `hits`.
+fn hit<'a>(hits: &'a [Value], url: &str) -> &'a Value {
+    hits.iter()
+        .find(|h| h["url"] == url)
+        .unwrap_or_else(|| panic!("no {url} in {hits:?}"))
+}
+
+#[test]
+fn results_show_their_type_council_and_evidence_level_or_status() {
+    let dir = site();
+    hypothesis(
+        dir.path(),
+        "club-reading",
+        "Reading clubs help",
+        "Weekly reading clubs.",
+    );
+    build(dir.path());
+    let hits = search(dir.path(), &["reading"]);
+    let case = hit(&hits, "/case-studies/leeds-family-reading/");
+    assert_eq!(case["type"], "Case study");
+    assert_eq!(case["councils"], serde_json::json!(["Leeds"]));
+    assert_eq!(
+        case["standing"],
+        serde_json::json!(["Evidence level 2: Promising"])
+    );
+    let claim = hit(&hits, "/hypotheses/club-reading/");
+    assert_eq!(claim["type"], "Hypothesis");
+    assert_eq!(claim["councils"], serde_json::json!([]));
+    assert_eq!(claim["standing"], serde_json::json!(["Status: Testing"]));
+    let human = search_human(dir.path(), &["reading"]);
+    assert!(
+        human.contains("    Case study · Evidence level 2: Promising\n    Leeds\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("    Hypothesis · Status: Testing\n"),
+        "{human}"
+    );
+}
+
+#[test]
+fn excerpts_hold_no_heading_anchor_marks() {
+    let dir = site();
+    hypothesis(
+        dir.path(),
+        "extended",
+        "Schools open longer",
+        "The council did this.\n\n## Twenty extended schools\n\nEach school opened early.\n\n### What changed\n\nMore families came.",
+    );
+    build(dir.path());
+    let hits = search(dir.path(), &["extended schools"]);
+    let excerpt = hit(&hits, "/hypotheses/extended/")["excerpt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        excerpt.contains("did this. Twenty extended schools Each school"),
+        "{excerpt}"
+    );
+    for h in &hits {
+        let e = h["excerpt"].as_str().unwrap();
+        assert!(!e.contains('#'), "{}: {e}", h["url"]);
+    }
+}
+
+#[test]
+fn a_word_that_matches_nothing_gets_a_suggestion_and_filters_that_leave_nothing_say_so() {
+    let dir = site();
+    build(dir.path());
+    let human = search_human(dir.path(), &["young carrers"]);
+    assert!(human.starts_with("no results\n"), "{human}");
+    assert!(human.ends_with("did you mean: young carers\n"), "{human}");
+    assert!(!search(dir.path(), &["carers"]).is_empty());
+    let filtered = search_human(dir.path(), &["--type", "page", "carers"]);
+    assert_eq!(
+        filtered,
+        "no results\nthe filters leave nothing: leave them out to search everything\n"
+    );
+}

@@ -1,6 +1,8 @@
-//! What search knows of a document: its text as a reader sees it, and its facet values.
+//! What search knows of a document: its text as a reader sees it, its facet values, and
+//! what a result shows of it besides (type, councils, evidence level or status).
 
 use crate::join::facets::{Facet, region_slug};
+use crate::resolve::content::Kind;
 use crate::resolve::site::Site;
 
 /// One document as search indexes and shows it.
@@ -13,6 +15,13 @@ pub struct SearchDoc {
     /// What the body field indexes: the summary and the rendered body's text.
     pub text: String,
     pub type_label: &'static str,
+    /// The names of the local authorities the document is from, in its own order: an
+    /// officer looks for their council, or one like it, first.
+    pub councils: Vec<String>,
+    /// How far the document can be relied on, as its page words it: "Evidence level 2:
+    /// Promising" for case studies and submissions, "Status: Testing" for hypotheses and
+    /// submissions.
+    pub standing: Vec<String>,
     /// Values per facet, in `Facet::ALL` order.
     pub facets: [Vec<String>; Facet::ALL.len()],
 }
@@ -23,10 +32,22 @@ pub struct SearchDoc {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BodyText(String);
 
+/// Changed whenever `text::from_html` reads the same HTML differently, so that a cache of
+/// texts made by an earlier extraction (with heading anchors' "#", say) is not trusted.
+const TEXT_FORMAT: &[u8] = b"search text 2";
+
 impl BodyText {
     /// The text of the rendered body `html`.
     pub fn of(html: &str) -> BodyText {
         BodyText(super::text::from_html(html))
+    }
+
+    /// The key the text of `html` is kept under by the incremental cache.
+    pub fn key(html: &str) -> crate::names::hash::ContentHash {
+        crate::names::hash::Hasher::new()
+            .part(TEXT_FORMAT)
+            .part(html.as_bytes())
+            .finish()
     }
 }
 
@@ -55,6 +76,13 @@ impl SearchDoc {
             summary: d.common.summary.clone(),
             text,
             type_label: d.section().type_label(),
+            councils: d
+                .kind
+                .local_authorities()
+                .iter()
+                .map(|code| site.authorities.get(code).name.clone())
+                .collect(),
+            standing: standing(site, &d.kind),
             facets: [
                 slugs(d.common.themes.iter().map(|s| s.as_str()).collect()),
                 slugs(d.common.groups.iter().map(|s| s.as_str()).collect()),
@@ -64,6 +92,30 @@ impl SearchDoc {
             ],
         }
     }
+}
+
+/// How far a document of kind `kind` can be relied on, in the words its page uses.
+fn standing(site: &Site, kind: &Kind) -> Vec<String> {
+    let level = |l| {
+        let info = site.taxonomies.level_info(l);
+        format!("Evidence level {}: {}", info.level, info.name)
+    };
+    match kind {
+        Kind::CaseStudy(c) => vec![level(c.evidence_level)],
+        Kind::Hypothesis(h) => vec![status(h.status.as_str())],
+        Kind::Evidence(e) => vec![level(e.evidence_level), status(e.status.as_str())],
+        Kind::Page => Vec::new(),
+    }
+}
+
+/// `under-review` reads "Status: Under review", as the document's page words it.
+fn status(word: &str) -> String {
+    let spaced = word.replace('-', " ");
+    let mut chars = spaced.chars();
+    let label: String = chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
+    format!("Status: {label}")
 }
 
 /// What the tantivy index holds of a document besides its words. A build keeps these, in

@@ -1,14 +1,17 @@
 //! The static export of the index under `/search/<hash>/`, which the browser client reads:
 //!
 //! - `meta.bin`: document count, each text field's average field norm, the analyzer's stop
-//!   words and length limit, the first term of every shard, the facets and their values.
+//!   words and length limit, the first term of every shard, the facets and their values,
+//!   and the names results show (councils, evidence levels and statuses) that documents
+//!   refer to by number.
 //! - `t/<n>.bin`: term shards cut by term range. Terms are front-coded; each carries the
 //!   surface word it most often stands for (for "did you mean"), and per field its BM25
 //!   weight (idf x (1 + k1) x boost, as tantivy computes it in f32) and its postings: doc
 //!   deltas, then term frequencies, then field-norm ids.
 //! - `f/<facet>.bin`: per facet value, its documents as a delta list or a bitset.
 //! - `d/<doc>.bin`: per document what a result shows: URL, title, summary, type, facet
-//!   labels and the text excerpts are cut from.
+//!   labels, councils and standing (numbers in the meta file's lists) and the text excerpts
+//!   are cut from.
 //!
 //! Every file is gzip-compressed by the build (the client inflates it), so what a browser
 //! downloads does not depend on the host compressing it; the folder is named by a hash of
@@ -60,6 +63,11 @@ struct Meta<'a> {
     limit: usize,
     shards: Vec<String>,
     facets: Vec<FacetMeta>,
+    /// Every council some document is from, by name: fragments name them by number.
+    councils: Vec<&'a str>,
+    /// Every evidence level and status some document has, worded: fragments name them by
+    /// number.
+    standings: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -85,7 +93,41 @@ struct Fragment<'a> {
     s: Option<&'a str>,
     y: &'a str,
     l: Vec<&'a str>,
+    /// Councils, as numbers in the meta file's `councils`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    c: Vec<u32>,
+    /// Evidence level and status, as numbers in the meta file's `standings`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    e: Vec<u32>,
     x: &'a str,
+}
+
+/// The distinct strings `each` gives over `docs`, sorted, with each one's number: a name a
+/// thousand documents share is exported once.
+fn names<'a>(
+    docs: &'a [SearchDoc],
+    each: impl Fn(&'a SearchDoc) -> &'a [String],
+) -> (Vec<&'a str>, HashMap<&'a str, u32>) {
+    let mut all: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| each(d).iter().map(String::as_str))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    let numbers = all
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (n, i as u32))
+        .collect();
+    (all, numbers)
+}
+
+/// `values` as their numbers in `numbers` (which holds every one of them).
+fn numbered(values: &[String], numbers: &HashMap<&str, u32>) -> Vec<u32> {
+    values
+        .iter()
+        .filter_map(|v| numbers.get(v.as_str()).copied())
+        .collect()
 }
 
 /// Appends `v` as a LEB128 varint, as the client and the reuse state read it.
@@ -341,6 +383,8 @@ pub fn export(
                 .collect()
         })
         .collect();
+    let (councils, council_numbers) = names(docs, |d| &d.councils);
+    let (standings, standing_numbers) = names(docs, |d| &d.standing);
     use rayon::prelude::*;
     let fragments: Vec<(String, Vec<u8>)> = docs
         .par_iter()
@@ -361,6 +405,8 @@ pub fn export(
                 s: d.summary.as_deref(),
                 y: d.type_label,
                 l,
+                c: numbered(&d.councils, &council_numbers),
+                e: numbered(&d.standing, &standing_numbers),
                 x: cut(&d.text, FRAGMENT_TEXT),
             };
             (
@@ -378,6 +424,8 @@ pub fn export(
         limit: analyzer::TOKEN_LIMIT,
         shards: firsts,
         facets: facet_meta,
+        councils,
+        standings,
     };
     files.push((
         "meta.bin".into(),
@@ -438,6 +486,8 @@ fn empty(site: &Site, kept: &Kept) -> Export {
                 values: f.values(site),
             })
             .collect(),
+        councils: Vec::new(),
+        standings: Vec::new(),
     };
     let mut files = vec![(
         "meta.bin".to_string(),

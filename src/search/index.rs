@@ -191,6 +191,8 @@ mod tests {
             summary: None,
             text: text.into(),
             type_label: "Case study",
+            councils: Vec::new(),
+            standing: Vec::new(),
             facets: Default::default(),
         }
     }

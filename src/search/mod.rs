@@ -10,6 +10,7 @@ mod export;
 mod index;
 mod query;
 mod reuse;
+mod shown;
 mod text;
 
 use crate::join::facets::Facet;
@@ -17,6 +18,7 @@ pub use doc::{BodyText, SearchDoc};
 pub use export::Export;
 pub use index::open;
 pub use query::{Filters, Hit, query_terms, search as run};
+pub use shown::{Answer, Shown};
 
 use crate::diagnostic::Diagnostic;
 use crate::names::build_id::BuildId;
@@ -149,7 +151,7 @@ fn inputs(site: &Site, docs: &[SearchDoc]) -> u128 {
                 .part(d.summary.as_deref().unwrap_or_default().as_bytes())
                 .part(d.text.as_bytes())
                 .part(d.type_label.as_bytes());
-            for values in &d.facets {
+            for values in [&d.councils, &d.standing].into_iter().chain(&d.facets) {
                 h.part(&(values.len() as u64).to_le_bytes());
                 for v in values {
                     h.part(v.as_bytes());
@@ -342,6 +344,26 @@ fn compact(js: &str) -> String {
 /// Is this static file one of the search client's scripts (written by `scripts`, not copied)?
 pub fn is_script(rel: &str) -> bool {
     rel.starts_with("search/") && rel.ends_with(".js")
+}
+
+/// `ntg search`'s answer to `query` with `filters`: the top `limit` documents of the build
+/// whose index folder is `dir` and whose site is in `out`, shown from the site's export as
+/// the browser shows them.
+pub fn answer(
+    out: &Path,
+    dir: &Path,
+    query: &str,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Answer, SearchError> {
+    let (index, fields) = open(dir).map_err(SearchError::Site)?;
+    let hits = run(&index, &fields, query, filters, limit)
+        .map_err(|e| SearchError::Site(format!("search failed: {e}")))?;
+    let id = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let filtered = filters.iter().any(|f| !f.is_empty());
+    shown::Exported::open(out, id)
+        .and_then(|e| e.answer(query, hits, filtered))
+        .map_err(SearchError::Site)
 }
 
 /// Why `ntg search` could not answer.

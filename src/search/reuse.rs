@@ -263,13 +263,14 @@ fn decode(r: &mut Reader) -> Option<State> {
     })
 }
 
-/// Reads a body from the front, every read checked against what is left.
-struct Reader<'a> {
-    bytes: &'a [u8],
+/// Reads a body from the front, every read checked against what is left: the state's, and
+/// the export's shards where `ntg search` reads them (`shown`).
+pub(super) struct Reader<'a> {
+    pub(super) bytes: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(super) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.bytes.len() {
             return None;
         }
@@ -278,7 +279,7 @@ impl<'a> Reader<'a> {
         Some(head)
     }
 
-    fn varint(&mut self) -> Option<u64> {
+    pub(super) fn varint(&mut self) -> Option<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = *self.take(1)?.first()?;
@@ -292,7 +293,7 @@ impl<'a> Reader<'a> {
 
     /// A count of things still to read, each at least one byte: more than the bytes left
     /// is damage, refused before anything is allocated for it.
-    fn count(&mut self) -> Option<usize> {
+    pub(super) fn count(&mut self) -> Option<usize> {
         let n = usize::try_from(self.varint()?).ok()?;
         (n <= self.bytes.len()).then_some(n)
     }

@@ -4,6 +4,12 @@
 /// Elements whose content is not text a reader reads.
 const SKIPPED: [&str; 3] = ["script", "style", "svg"];
 
+/// The class of the link `render::markdown` puts after each heading's text: its "#" is a
+/// control, not a word of the heading, and an excerpt showing it read "did # Twenty".
+const HEADING_ANCHOR: &str = "class=\"heading-anchor\"";
+
+/// The text of `html` as a reader reads it, without the content of `SKIPPED` elements or
+/// of heading anchor links.
 pub fn from_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -26,7 +32,7 @@ pub fn from_html(html: &str) -> String {
             Some(s) if tag.starts_with('/') && name == s => skipping = None,
             Some(_) => {}
             None => {
-                if let Some(s) = SKIPPED.iter().find(|s| **s == name) {
+                if let Some(s) = skipped(&name, tag) {
                     if !tag.starts_with('/') && !tag.ends_with('/') {
                         skipping = Some(s);
                     }
@@ -41,6 +47,15 @@ pub fn from_html(html: &str) -> String {
         push_text(&mut out, rest);
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The element name to skip to the end of, if the tag `tag` named `name` opens content no
+/// reader reads.
+fn skipped(name: &str, tag: &str) -> Option<&'static str> {
+    if name == "a" && tag.contains(HEADING_ANCHOR) {
+        return Some("a");
+    }
+    SKIPPED.iter().find(|s| **s == name).copied()
 }
 
 /// Inline elements do not separate words: `<em>re</em>use` is one word.
@@ -114,6 +129,17 @@ mod tests {
                 "<h2 id=\"a\">Evidence <a href=\"#a\">#</a></h2><p>Tom &amp; Jerry&#39;s <em>re</em>use</p><script>x()</script><p>end</p>"
             ),
             "Evidence # Tom & Jerry's reuse end"
+        );
+    }
+
+    /// The anchor `render::markdown` writes after a heading is not part of its text.
+    #[test]
+    fn heading_anchors_are_not_text() {
+        assert_eq!(
+            from_html(
+                "<p>did</p>\n<h2 id=\"t\">Twenty <em>extended</em> schools <a class=\"heading-anchor\" href=\"#t\" aria-label=\"Link to this section\">#</a></h2>\n<p>Then <a href=\"/x/\">a link</a>.</p>"
+            ),
+            "did Twenty extended schools Then a link."
         );
     }
 

@@ -17,11 +17,14 @@ const BIN = process.env.NTG_BIN;
 if (!SITE || !ROOT || !BIN) throw new Error('set NTG_SITE, NTG_ROOT and NTG_BIN; scripts/test.sh does');
 const site = servedSite(SITE);
 
-function cli(root, args) {
+/** `ntg search --format json`'s results. */
+function cliHits(root, args) {
   const r = spawnSync(BIN, ['search', '--root', root, '--output', SITE, '--format', 'json', ...args], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout).map((h) => h.url);
+  return JSON.parse(r.stdout);
 }
+
+const cli = (root, args) => cliHits(root, args).map((h) => h.url);
 
 /** The result links once the page has answered `expected` results (or says none). */
 async function results(page) {
@@ -91,6 +94,53 @@ test('a word with no match offers a spelling', async () => {
   assert.match(await page.textContent('#search-suggestion'), /Did you mean famil/);
   await page.click('#search-suggestion a');
   await page.waitForFunction(() => document.querySelectorAll('#search-results a').length > 0);
+  await page.close();
+});
+
+test('each result shows its type, its councils and its evidence level or status, as ntg search does', async () => {
+  const { page } = await open('/search/?q=family+learning');
+  await results(page);
+  const shown = await page.$$eval('#search-results .result', (items) => items.map((li) => ({
+    url: new URL(li.querySelector('.result-title a').href).pathname,
+    type: li.querySelector('.result-type').textContent,
+    standing: [...li.querySelectorAll('.result-standing')].map((s) => s.textContent),
+    councils: li.querySelector('.result-councils')?.textContent.split(', ') ?? [],
+  })));
+  const expected = cliHits(ROOT, ['family learning']).map(({ url, type, standing, councils }) => ({ url, type, standing, councils }));
+  assert.deepEqual(shown, expected);
+  const caseStudy = shown.find((r) => r.type === 'Case study');
+  assert.ok(caseStudy, 'a case study among the results');
+  assert.match(caseStudy.standing[0], /^Evidence level \d: \w+/);
+  assert.ok(caseStudy.councils.length > 0 && caseStudy.councils.every((c) => c.length > 0));
+  assert.ok(shown.some((r) => r.type === 'Hypothesis' && /^Status: /.test(r.standing[0])), 'a hypothesis shows its status');
+  await page.close();
+});
+
+test('excerpts hold no heading anchor marks', async () => {
+  const { page } = await open('/search/?q=extended+schools');
+  await results(page);
+  const excerpts = await page.$$eval('#search-results .result-excerpt', (ps) => ps.map((p) => p.textContent));
+  assert.ok(excerpts.length > 0);
+  assert.ok(excerpts.some((e) => e.includes('Twenty extended schools')), 'a heading reads as its words');
+  for (const e of excerpts) assert.ok(!e.includes('#'), e);
+  await page.close();
+});
+
+test('filters that leave no results offer the same query without them', async () => {
+  const { page } = await open('/search/?q=extended+schools&type=page');
+  await page.waitForFunction(() => document.getElementById('search-status').textContent.startsWith('No results'));
+  assert.ok(await page.isVisible('#search-unfilter a'));
+  const href = await page.getAttribute('#search-unfilter a', 'href');
+  const target = new URL(href, page.url());
+  assert.equal(target.pathname + target.search, '/search/?q=extended+schools', 'a plain link to the query alone');
+  await page.click('#search-unfilter a');
+  await page.waitForFunction(() => document.querySelectorAll('#search-results a').length > 0);
+  assert.equal(await page.isChecked('#f-type-page'), false);
+  assert.deepEqual(await results(page), cli(ROOT, ['extended schools']));
+  assert.equal(await page.isVisible('#search-unfilter'), false);
+  // Followed as a link (a new tab, or no script to catch the click), it asks the same.
+  await page.goto(target.href);
+  assert.deepEqual(await results(page), cli(ROOT, ['extended schools']));
   await page.close();
 });
 

@@ -26,13 +26,15 @@ before(async () => {
   index = await Index.open(async (p) => new Uint8Array(zlib.gunzipSync(fs.readFileSync(path.join(dir, p)))));
 });
 
-function cli(q, filters) {
-  const args = ['search', '--root', CORPUS, '--format', 'json', '--limit', '10', '--', q];
+function run(q, filters, format) {
+  const args = ['search', '--root', CORPUS, '--format', format, '--limit', '10', '--', q];
   for (const key of FACETS) for (const v of filters[key] ?? []) args.splice(1, 0, `--${key}`, v);
   const r = spawnSync(BIN, args, { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout);
+  return r.stdout;
 }
+
+const cli = (q, filters) => JSON.parse(run(q, filters, 'json'));
 
 // The fragments hold the href with the site's base path; ntg search prints the site path.
 const sitePath = (href) => new URL(href, 'https://x.invalid').pathname;
@@ -90,4 +92,39 @@ test('a word that matches nothing gets a suggestion, and the word being typed ma
   assert.ok(typed.total > 0, 'a prefix of "families" finds documents while typing');
   const whole = await index.search('famil', {});
   assert.equal(whole.total, 0, 'but not once the word is complete');
+});
+
+test('ntg search suggests the spelling the browser suggests', async () => {
+  // Misspellings of a short and a long word, two in one query, a swap, a word beside a
+  // good one, and words with no near term.
+  const queries = ['familes', 'famly learning', 'young carrers', 'scohol attendance', 'parnets and carrers', 'childern', 'xqzzyv', 'attendance'];
+  let suggested = 0;
+  for (const q of queries) {
+    const browser = (await index.search(q, {})).suggestion;
+    const line = run(q, {}, 'human').split('\n').find((l) => l.startsWith('did you mean: '));
+    assert.equal(line?.slice('did you mean: '.length) ?? null, browser, q);
+    if (browser) suggested++;
+  }
+  assert.ok(suggested >= 5, `only ${suggested} queries got a suggestion`);
+});
+
+test('ntg search shows each result as the browser does: type, councils, standing, excerpt', async () => {
+  let councils = 0, levels = 0;
+  for (const q of ['family learning', 'young carers attendance', 'children in care', 'mentoring']) {
+    const expected = cli(q, {});
+    const got = await index.search(q, {}, { limit: 10 });
+    assert.equal(got.hits.length, expected.length, q);
+    for (const [i, h] of got.hits.entries()) {
+      const r = await index.result(h.doc, got.terms);
+      const e = expected[i];
+      assert.equal(r.type, e.type, q);
+      assert.deepEqual(r.councils, e.councils, q);
+      assert.deepEqual(r.standing, e.standing, q);
+      assert.equal(r.excerpt.map(([text]) => text).join(''), e.excerpt, q);
+      assert.ok(!e.excerpt.includes('#'), `${e.url}: ${e.excerpt}`);
+      councils += e.councils.length > 0;
+      levels += e.standing.some((s) => /^Evidence level \d: /.test(s));
+    }
+  }
+  assert.ok(councils > 0 && levels > 0, 'some results name councils and evidence levels');
 });

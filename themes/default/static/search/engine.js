@@ -130,6 +130,19 @@ function distance(a, b) {
   return d[n];
 }
 
+const escaped = (w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `text` with the first whole occurrence (in any case) of each word of `suggestions`
+ * replaced by its suggestion: the query "did you mean" offers. `ntg search` does the same
+ * (src/search/shown.rs).
+ */
+export function corrected(text, suggestions) {
+  let fixed = text;
+  for (const [word, s] of Object.entries(suggestions)) fixed = fixed.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escaped(word)}(?=$|[^\\p{L}\\p{N}])`, 'iu'), `$1${s}`);
+  return fixed;
+}
+
 /**
  * The index. `load(path)` resolves a file of the export (relative to its folder) to its
  * bytes, inflated: the worker fetches and decompresses, the tests read from disk.
@@ -263,7 +276,8 @@ export class Index {
     }
     const suggestions = {};
     for (const word of missing) { const s = await this.suggest(word); if (s) suggestions[word] = s; }
-    const empty = { hits: [], total: 0, counts: {}, suggestions, terms: [...seen] };
+    const suggestion = Object.keys(suggestions).length ? corrected(text, suggestions) : null;
+    const empty = { hits: [], total: 0, counts: {}, suggestions, suggestion, terms: [...seen] };
     if (!clauses.length || missing.length) return empty;
     const sets = await this.facetSets();
     const chosen = this.meta.facets.map((f, i) => (filters[f.key] ?? []).map((v) => f.values.findIndex((x) => x[0] === v)).filter((v) => v >= 0).map((v) => sets[i][v]));
@@ -297,6 +311,21 @@ export class Index {
 
   async fragment(doc) {
     return JSON.parse(dec.decode(await this.load(`d/${doc}.bin`)));
+  }
+
+  /**
+   * What a result shows of the document `doc` for a query of `terms`: its link, title,
+   * type, councils and evidence level or status (by name, from the meta file's lists),
+   * labels, summary and excerpt.
+   */
+  async result(doc, terms) {
+    const f = await this.fragment(doc);
+    const named = (numbers, names) => (numbers ?? []).map((n) => names?.[n]).filter((n) => n !== undefined);
+    return {
+      url: f.u, title: f.t, type: f.y, labels: f.l, summary: f.s,
+      councils: named(f.c, this.meta.councils), standing: named(f.e, this.meta.standings),
+      excerpt: this.excerpt(f.x, terms),
+    };
   }
 
   /**

@@ -6,6 +6,7 @@ const input = document.getElementById('search-q');
 const results = document.getElementById('search-results');
 const status = document.getElementById('search-status');
 const suggestion = document.getElementById('search-suggestion');
+const unfilter = document.getElementById('search-unfilter');
 const boxes = [...form.elements].filter((e) => e.type === 'checkbox');
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 
@@ -61,15 +62,14 @@ function show(q, r) {
     const i = boxes.filter((b) => b.name === key).findIndex((b) => b.value === value);
     c.textContent = facet ? `(${facet[i]})` : '';
   }
-  const fixes = Object.entries(r.suggestions ?? {});
-  if (fixes.length) {
-    let fixed = q;
-    for (const [word, s] of fixes) fixed = fixed.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=$|[^\\p{L}\\p{N}])`, 'iu'), `$1${s}`);
+  if (r.suggestion) {
+    const fixed = r.suggestion;
     const link = el('a', { href: address({ ...state(), q: fixed }), textContent: fixed });
     link.addEventListener('click', (e) => { e.preventDefault(); input.value = fixed; run(true); });
     suggestion.replaceChildren('Did you mean ', link, '?');
     suggestion.hidden = false;
   }
+  offerUnfiltered(q, r);
   if (!q.trim()) { status.textContent = ''; return; }
   status.textContent = r.error ? `Search failed: ${r.error}` : r.total === 0
     ? `No results for “${q}”.`
@@ -81,10 +81,32 @@ function show(q, r) {
     for (const [text, mark] of hit.excerpt) excerpt.append(mark ? el('mark', { textContent: text }) : text);
     list.append(el('li', { className: 'result' },
       el('h2', { className: 'result-title' }, el('a', { href: hit.url, textContent: hit.title })),
-      el('p', { className: 'result-meta', textContent: [hit.type, ...hit.labels].join(' · ') }),
+      about(hit),
+      hit.labels.length ? el('p', { className: 'result-meta result-labels', textContent: hit.labels.join(' · ') }) : '',
       excerpt));
   }
   results.append(list);
+}
+
+/** What a result is, how far it can be relied on and where it is from: what an officer
+ * weighs first. */
+function about(hit) {
+  const meta = el('p', { className: 'result-meta' }, el('span', { className: 'result-type', textContent: hit.type }));
+  for (const s of hit.standing) meta.append(' · ', el('span', { className: 'result-standing', textContent: s }));
+  if (hit.councils.length) meta.append(' · ', el('span', { className: 'result-councils', textContent: hit.councils.join(', ') }));
+  return meta;
+}
+
+/** With filters that leave nothing, a link to the same query without them: a plain link,
+ * so it also works opened in a new tab. */
+function offerUnfiltered(q, r) {
+  const { filters } = state();
+  const filtered = Object.keys(filters).length > 0;
+  unfilter.hidden = !(q.trim() && filtered && !r.error && r.total === 0);
+  if (unfilter.hidden) { unfilter.replaceChildren(); return; }
+  const link = el('a', { href: address({ q, filters: {} }), textContent: `Search for “${q}” without the filters` });
+  link.addEventListener('click', (e) => { e.preventDefault(); for (const b of boxes) b.checked = false; run(true); });
+  unfilter.replaceChildren('The filters leave no results. ', link, '.');
 }
 
 let latest = 0;

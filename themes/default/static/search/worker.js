@@ -29,11 +29,8 @@ self.onmessage = async ({ data }) => {
     if (!index) throw new Error('the search index could not be opened');
     const started = performance.now();
     const r = await index.search(data.q, data.filters, { limit: data.limit ?? 10, prefix: data.prefix });
-    const results = await Promise.all(r.hits.map(async (h) => {
-      const f = await index.fragment(h.doc);
-      return { ...h, url: f.u, title: f.t, type: f.y, labels: f.l, summary: f.s, excerpt: index.excerpt(f.x, r.terms) };
-    }));
-    self.postMessage({ id: data.id, total: r.total, counts: r.counts, suggestions: r.suggestions, results, ms: performance.now() - started });
+    const results = await Promise.all(r.hits.map(async (h) => ({ ...h, ...(await index.result(h.doc, r.terms)) })));
+    self.postMessage({ id: data.id, total: r.total, counts: r.counts, suggestion: r.suggestion, results, ms: performance.now() - started });
   } catch (e) {
     self.postMessage({ id: data.id, error: String(e) });
   }
