@@ -19,6 +19,7 @@
 mod common;
 
 use common::{build_into, copy_tree, fixtures, stderr};
+use scraper::{ElementRef, Html, Selector};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -316,21 +317,172 @@ fn case_study_group_and_outcome_pages_show_the_indicators_that_measure_them() {
     );
 }
 
+/// The evidence map page, parsed.
+fn map_page(dir: &Path) -> Html {
+    Html::parse_document(&read(dir, "evidence-map/index.html"))
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// An element's text with runs of white space made one space.
+fn words(e: ElementRef) -> String {
+    e.text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The map whose caption is `caption`.
+fn map_table<'a>(page: &'a Html, caption: &str) -> ElementRef<'a> {
+    page.select(&sel("table.evidence-map"))
+        .find(|t| t.select(&sel("caption")).next().map(words).as_deref() == Some(caption))
+        .unwrap_or_else(|| panic!("no map captioned {caption:?}"))
+}
+
+/// The cell of `table` in the row headed `row` and the column headed `outcome`, found by
+/// its headers as a screen reader would.
+fn map_cell<'a>(table: ElementRef<'a>, row: &str, outcome: &str) -> ElementRef<'a> {
+    let column = table
+        .select(&sel("thead th"))
+        .position(|th| words(th) == outcome)
+        .unwrap_or_else(|| panic!("no column {outcome:?}"));
+    let tr = table
+        .select(&sel("tbody tr"))
+        .find(|tr| tr.select(&sel("th")).next().map(words).as_deref() == Some(row))
+        .unwrap_or_else(|| panic!("no row {row:?}"));
+    // The first column is the row's own header, so outcome n is the row's nth `td`.
+    tr.select(&sel("td")).nth(column - 1).unwrap()
+}
+
+/// A cell's lines: its counts, then each hint under them.
+fn cell_lines(cell: ElementRef) -> Vec<String> {
+    let counts = cell.select(&sel("a")).next().map_or_else(
+        || cell.text().next().unwrap_or("").trim().to_string(),
+        words,
+    );
+    std::iter::once(counts)
+        .chain(cell.select(&sel(".hint")).map(words))
+        .collect()
+}
+
 #[test]
-fn the_evidence_map_counts_documents_per_cell_and_links_to_them() {
+fn the_evidence_map_counts_documents_per_cell_in_words_and_links_to_them() {
     let d = built();
-    let html = read(d.path(), "evidence-map/index.html");
-    assert!(html.contains("<caption>Case studies and hypotheses by group and outcome</caption>"));
-    let map = text(d.path(), "evidence-map/index.html");
-    // Children in care: the case studies and hypotheses tagged with it, by outcome.
-    let cell = "/digest/evidence-map/groups/children-in-care/enjoying-and-achieving/";
-    assert!(html.contains(&format!(r#"<a href="{cell}">"#)), "{html}");
-    assert!(map.contains("1 indicator"));
-    assert!(map.contains("none"), "an empty cell says so");
+    let page = map_page(d.path());
+    let groups = map_table(&page, "Case studies and hypotheses by group and outcome");
+    // Children in care, enjoying and achieving: two case studies (levels 2 and 1) and the
+    // family learning hypothesis; the KS4 indicator measures it.
+    let cell = map_cell(groups, "Children in care", "Enjoying and achieving");
+    assert_eq!(
+        cell_lines(cell),
+        [
+            "2 case studies, 1 hypothesis",
+            "Strongest: Promising (level 2)",
+            "1 indicator"
+        ]
+    );
+    let link = cell.select(&sel("a")).next().unwrap();
+    assert_eq!(
+        link.attr("href"),
+        Some("/digest/evidence-map/groups/children-in-care/enjoying-and-achieving/")
+    );
+    assert_eq!(cell.attr("class"), Some("shade-3"), "the most case studies");
+    let young_carers = map_cell(groups, "Young carers", "Enjoying and achieving");
+    assert_eq!(
+        cell_lines(young_carers),
+        [
+            "1 case study, no hypotheses",
+            "Strongest: Emerging (level 1)"
+        ]
+    );
+    let empty = map_cell(groups, "Refugee children", "Enjoying and achieving");
+    assert_eq!(
+        cell_lines(empty),
+        ["no case studies, no hypotheses", "No evidence yet"]
+    );
+    assert!(
+        empty.select(&sel("a")).next().is_none(),
+        "nothing to link to"
+    );
     let listing = text(
         d.path(),
         "evidence-map/groups/children-in-care/enjoying-and-achieving/index.html",
     );
     assert!(listing.contains("Leeds: tutoring for children in care"));
     assert!(listing.contains("Leeds: family reading club"));
+}
+
+#[test]
+fn a_cell_with_only_hypotheses_is_not_counted_as_evidence() {
+    let d = built();
+    let page = map_page(d.path());
+    let groups = map_table(&page, "Case studies and hypotheses by group and outcome");
+    // Children in care, staying safe: the lead member hypothesis alone.
+    let cell = map_cell(groups, "Children in care", "Staying safe");
+    assert_eq!(
+        cell_lines(cell),
+        ["no case studies, 1 hypothesis", "No evidence yet"]
+    );
+    assert_eq!(cell.attr("class"), Some("shade-0"), "unshaded, as a gap");
+    // The hypothesis is still listed, on the cell's page.
+    let link = cell.select(&sel("a")).next().unwrap();
+    assert_eq!(
+        link.attr("href"),
+        Some("/digest/evidence-map/groups/children-in-care/staying-safe/")
+    );
+    let listing = text(
+        d.path(),
+        "evidence-map/groups/children-in-care/staying-safe/index.html",
+    );
+    assert!(listing.contains("A lead member who champions the gap keeps it on the agenda"));
+    // Three groups by two outcomes: refugees' two cells are empty, and this one has no
+    // case study either.
+    let summary = page
+        .select(&sel("h2#map-groups + p"))
+        .next()
+        .map(words)
+        .unwrap();
+    assert_eq!(
+        summary,
+        "3 of 6 cells have no case study yet; 1 of them has only hypotheses."
+    );
+    let themes = page
+        .select(&sel("h2#map-themes + p"))
+        .next()
+        .map(words)
+        .unwrap();
+    assert_eq!(themes, "0 of 4 cells have no case study yet.");
+}
+
+#[test]
+fn the_evidence_map_is_a_table_with_a_key_to_the_levels() {
+    let d = built();
+    let page = map_page(d.path());
+    let key: Vec<String> = page
+        .select(&sel("dl.evidence-map-key dt"))
+        .map(words)
+        .collect();
+    assert_eq!(key, ["Emerging (level 1)", "Promising (level 2)"]);
+    let described: Vec<String> = page
+        .select(&sel("dl.evidence-map-key dd"))
+        .map(words)
+        .collect();
+    assert_eq!(described[0], "Practitioners' account only.");
+    for table in page.select(&sel("table.evidence-map")) {
+        assert!(table.select(&sel("caption")).next().is_some());
+        assert!(
+            table
+                .select(&sel("thead th"))
+                .all(|th| th.attr("scope") == Some("col"))
+        );
+        for tr in table.select(&sel("tbody tr")) {
+            let th: Vec<_> = tr.select(&sel("th")).collect();
+            assert_eq!(th.len(), 1);
+            assert_eq!(th[0].attr("scope"), Some("row"));
+        }
+    }
 }

@@ -1,14 +1,15 @@
 //! What templates receive about gap data: figures formatted once, trends and comparisons in
 //! words, charts drawn, so templates only lay them out.
 
-use super::view::{Card, LinkView, Views};
+use super::view::{Card, LevelView, LinkView, Views};
 use crate::render::charts::{self, Line, Reading, Style};
 use crate::resolve::authorities::LaCode;
-use crate::resolve::content::Kind;
+use crate::resolve::content::{CaseStudy, Kind};
 use crate::resolve::data::ees::{TimePeriod, Value};
 use crate::resolve::data::gaps::{self, Direction, IndicatorGaps, Point, Series, Spread, Trend};
 use crate::resolve::data::indicators::Indicator;
 use crate::resolve::routes;
+use crate::resolve::site::DocId;
 use serde::Serialize;
 
 /// How an indicator's unit reads: after a value, and for a gap.
@@ -617,9 +618,15 @@ impl Views<'_> {
 pub struct MapCellView {
     pub case_studies: usize,
     pub hypotheses: usize,
-    pub indicators: usize,
+    /// The counts in words: "2 case studies, 1 hypothesis", "no case studies, 1 hypothesis".
+    pub counts: String,
+    /// "1 indicator" when gap indicators measure the cell (groups only), else `None`.
+    pub indicators: Option<String>,
     pub href: Option<String>,
-    /// 0 (nothing) to 3 (the most evidence on the map), for the cell's shading.
+    /// The level of the cell's best-graded case study. `None` makes the cell a gap even when
+    /// it holds hypotheses: a hypothesis is a claim to test, not evidence that it works.
+    pub strongest: Option<LevelView>,
+    /// 0 (no case study) to 3 (the most case studies of any cell on the map), for shading.
     pub shade: usize,
 }
 
@@ -636,32 +643,115 @@ pub struct MapView {
     pub row_heading: &'static str,
     pub outcomes: Vec<LinkView>,
     pub rows: Vec<MapRowView>,
+    /// Cells without a case study, hypotheses or not.
     pub empty: usize,
+    /// Of the empty cells, those that hold hypotheses.
+    pub hypotheses_only: usize,
+    /// The gaps in words: "7 of 25 cells have no case study yet; 2 of them have only
+    /// hypotheses."
+    pub summary: String,
+}
+
+/// A count with its noun in words: "no case studies", "1 case study", "2 case studies".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        _ => format!("{n} {many}"),
+    }
+}
+
+/// The sentence under a map's heading that says how many of its cells are gaps.
+fn gaps_summary(empty: usize, hypotheses_only: usize, cells: usize) -> String {
+    let have = |n: usize| if n == 1 { "has" } else { "have" };
+    let mut s = format!("{empty} of {cells} cells {} no case study yet", have(empty));
+    if hypotheses_only > 0 {
+        s.push_str(&format!(
+            "; {hypotheses_only} of them {} only hypotheses",
+            have(hypotheses_only)
+        ));
+    }
+    s.push('.');
+    s
 }
 
 impl Views<'_> {
-    /// The map of `rows` (groups or themes) against outcomes; each cell links to the
-    /// documents behind its count and counts the gap indicators that measure it.
-    pub fn map(&self, rows: super::MapRows) -> MapView {
-        let cells = rows.cells(self.facts);
-        let terms = rows.taxonomy().terms(self.site);
-        let indicators = |r: usize, o: usize| match rows {
+    /// The case studies among a cell's documents; the rest are hypotheses.
+    fn case_studies<'d>(&'d self, docs: &'d [DocId]) -> impl Iterator<Item = &'d CaseStudy> {
+        docs.iter().filter_map(|&d| match &self.site.docs[d].kind {
+            Kind::CaseStudy(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// How many gap indicators measure both a map row and an outcome; themes have none.
+    fn map_indicators(&self, rows: super::MapRows, r: usize, o: usize) -> usize {
+        match rows {
             super::MapRows::Groups => self.facts.indicators_by_group[r]
                 .iter()
                 .filter(|&&i| self.facts.indicators_by_outcome[o].contains(&i))
                 .count(),
             super::MapRows::Themes => 0,
-        };
+        }
+    }
+
+    /// One cell: `most` is the largest number of case studies in any cell of its map.
+    fn map_cell(
+        &self,
+        rows: super::MapRows,
+        (r, o): (usize, usize),
+        docs: &[DocId],
+        most: usize,
+    ) -> MapCellView {
+        let case_studies = self.case_studies(docs).count();
+        let hypotheses = docs.len() - case_studies;
+        let indicators = self.map_indicators(rows, r, o);
+        MapCellView {
+            case_studies,
+            hypotheses,
+            counts: format!(
+                "{}, {}",
+                counted(case_studies, "case study", "case studies"),
+                counted(hypotheses, "hypothesis", "hypotheses")
+            ),
+            indicators: (indicators > 0).then(|| counted(indicators, "indicator", "indicators")),
+            // Hypotheses-only cells keep their link: their page lists what is to be tested.
+            href: (!docs.is_empty()).then(|| self.site.href(&rows.cell_url(r, o, self.site))),
+            strongest: self
+                .case_studies(docs)
+                .map(|c| c.evidence_level)
+                .max()
+                .map(|l| self.level(l)),
+            shade: (case_studies * 3).div_ceil(most.max(1)),
+        }
+    }
+
+    /// Every evidence level, weakest first, for the key that explains a cell's strongest.
+    pub fn map_levels(&self) -> Vec<LevelView> {
+        let mut levels: Vec<LevelView> = self
+            .site
+            .taxonomies
+            .evidence_levels
+            .iter()
+            .map(LevelView::from)
+            .collect();
+        levels.sort_by_key(|l| l.level);
+        levels
+    }
+
+    /// The map of `rows` (groups or themes) against outcomes; each cell links to the
+    /// documents behind its count and counts the gap indicators that measure it.
+    pub fn map(&self, rows: super::MapRows) -> MapView {
+        let cells = rows.cells(self.facts);
+        let terms = rows.taxonomy().terms(self.site);
         let tax = &self.site.taxonomies;
         let most = cells
             .iter()
             .flatten()
-            .map(Vec::len)
+            .map(|docs| self.case_studies(docs).count())
             .max()
-            .unwrap_or(0)
-            .max(1);
-        let mut empty = 0;
-        let rows_out = cells
+            .unwrap_or(0);
+        let rows_out: Vec<MapRowView> = cells
             .iter()
             .zip(&terms)
             .enumerate()
@@ -670,23 +760,20 @@ impl Views<'_> {
                 cells: row
                     .iter()
                     .enumerate()
-                    .map(|(o, docs)| {
-                        let case_studies = docs
-                            .iter()
-                            .filter(|&&d| matches!(self.site.docs[d].kind, Kind::CaseStudy(_)))
-                            .count();
-                        empty += usize::from(docs.is_empty());
-                        MapCellView {
-                            case_studies,
-                            hypotheses: docs.len() - case_studies,
-                            indicators: indicators(r, o),
-                            href: (!docs.is_empty())
-                                .then(|| self.site.href(&rows.cell_url(r, o, self.site))),
-                            shade: (docs.len() * 3).div_ceil(most),
-                        }
-                    })
+                    .map(|(o, docs)| self.map_cell(rows, (r, o), docs, most))
                     .collect(),
             })
+            .collect();
+        let all = || rows_out.iter().flat_map(|row| &row.cells);
+        let empty = all().filter(|c| c.strongest.is_none()).count();
+        let hypotheses_only = all()
+            .filter(|c| c.strongest.is_none() && c.hypotheses > 0)
+            .count();
+        let outcomes: Vec<LinkView> = tax
+            .outcomes
+            .terms()
+            .iter()
+            .map(|t| self.link(&t.name, &routes::term(&t.slug)))
             .collect();
         MapView {
             id: rows.taxonomy().key(),
@@ -695,14 +782,32 @@ impl Views<'_> {
                 rows.taxonomy().singular()
             ),
             row_heading: rows.taxonomy().title(),
-            outcomes: tax
-                .outcomes
-                .terms()
-                .iter()
-                .map(|t| self.link(&t.name, &routes::term(&t.slug)))
-                .collect(),
+            summary: gaps_summary(empty, hypotheses_only, all().count()),
+            outcomes,
             rows: rows_out,
             empty,
+            hypotheses_only,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_in_words_singular_plural_and_none() {
+        assert_eq!(counted(0, "case study", "case studies"), "no case studies");
+        assert_eq!(counted(1, "hypothesis", "hypotheses"), "1 hypothesis");
+        assert_eq!(counted(2, "hypothesis", "hypotheses"), "2 hypotheses");
+    }
+
+    #[test]
+    fn the_gaps_summary_agrees_with_its_counts() {
+        assert_eq!(gaps_summary(1, 0, 4), "1 of 4 cells has no case study yet.");
+        assert_eq!(
+            gaps_summary(3, 2, 6),
+            "3 of 6 cells have no case study yet; 2 of them have only hypotheses."
+        );
     }
 }

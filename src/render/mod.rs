@@ -768,6 +768,7 @@ impl<'a> Renderer<'a> {
             Job::EvidenceMap => {
                 let maps: Vec<_> = MapRows::ALL.iter().map(|&r| views.map(r)).collect();
                 ctx.insert("maps", &maps);
+                ctx.insert("levels", &views.map_levels());
                 (
                     "evidence-map.html".into(),
                     "Evidence and gap map".into(),

@@ -35,6 +35,16 @@ pub struct LevelView {
     pub description: Option<String>,
 }
 
+impl From<&crate::resolve::taxonomy::EvidenceLevel> for LevelView {
+    fn from(info: &crate::resolve::taxonomy::EvidenceLevel) -> Self {
+        LevelView {
+            level: info.level,
+            name: info.name.clone(),
+            description: info.description.clone(),
+        }
+    }
+}
+
 /// One document's page.
 #[derive(Debug, Serialize)]
 pub struct DocView<'a> {
@@ -153,13 +163,9 @@ impl<'a> Views<'a> {
         format!("Evidence level {}: {}", info.level, info.name)
     }
 
-    fn level(&self, level: crate::resolve::taxonomy::Level) -> LevelView {
-        let info = self.site.taxonomies.level_info(level);
-        LevelView {
-            level: info.level,
-            name: info.name.clone(),
-            description: info.description.clone(),
-        }
+    /// A level as taxonomies.yaml names and describes it.
+    pub(super) fn level(&self, level: crate::resolve::taxonomy::Level) -> LevelView {
+        self.site.taxonomies.level_info(level).into()
     }
 
     fn authority_links(&self, d: &Document) -> Vec<LinkView> {
