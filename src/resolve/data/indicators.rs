@@ -190,7 +190,16 @@ struct RawFilter {
 fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     let id: Option<String> = f.required("id");
     let id = id.and_then(|id| {
-        if let Some(id) = IndicatorId::parse(&id) {
+        if id == "page" {
+            // `/local-authorities/<code>/page/2/` is a council's second page of documents.
+            let p = f.value_pos("id", &id);
+            f.error(
+                p,
+                "`page` cannot be an indicator id: a council's pages of documents use it".into(),
+                Some("name the measure and the group instead, as in `ks2-rwm-fsm`".into()),
+            );
+            None
+        } else if let Some(id) = IndicatorId::parse(&id) {
             Some(id)
         } else {
             let p = f.value_pos("id", &id);
