@@ -336,10 +336,17 @@ fn words(e: ElementRef) -> String {
         .join(" ")
 }
 
+/// The caption of `table`: the element its `aria-labelledby` names, which stands outside the
+/// table's scroll container so that it is never scrolled out of view.
+fn caption_of<'a>(page: &'a Html, table: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    let id = table.attr("aria-labelledby")?;
+    page.select(&sel(&format!("#{id}"))).next()
+}
+
 /// The map whose caption is `caption`.
 fn map_table<'a>(page: &'a Html, caption: &str) -> ElementRef<'a> {
     page.select(&sel("table.evidence-map"))
-        .find(|t| t.select(&sel("caption")).next().map(words).as_deref() == Some(caption))
+        .find(|&t| caption_of(page, t).map(words).as_deref() == Some(caption))
         .unwrap_or_else(|| panic!("no map captioned {caption:?}"))
 }
 
@@ -473,7 +480,10 @@ fn the_evidence_map_is_a_table_with_a_key_to_the_levels() {
         .collect();
     assert_eq!(described[0], "Practitioners' account only.");
     for table in page.select(&sel("table.evidence-map")) {
-        assert!(table.select(&sel("caption")).next().is_some());
+        let caption = caption_of(&page, table).expect("a caption");
+        let scroller = table.parent().and_then(ElementRef::wrap).unwrap();
+        assert_eq!(scroller.attr("class"), Some("table-scroll"));
+        assert!(!scroller.descendants().any(|n| n.id() == caption.id()));
         assert!(
             table
                 .select(&sel("thead th"))

@@ -128,7 +128,7 @@ fn tick(v: f64) -> String {
 /// An id made of letters, digits and hyphens only, whatever the codes it was made from hold,
 /// so it can stand in an attribute and in a space-separated `aria-labelledby`: every other
 /// byte is written as `_` and two hex digits, so different codes keep different ids.
-fn id_token(raw: &str) -> String {
+pub fn id_token(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for b in raw.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' {

@@ -83,6 +83,8 @@ pub struct RowView {
 /// The numbers behind a chart, as a real table.
 #[derive(Debug, Serialize)]
 pub struct TableView {
+    /// The caption's id, which labels the table and its scroll container.
+    pub id: String,
     pub caption: String,
     pub group_label: String,
     pub comparison_label: String,
@@ -372,6 +374,7 @@ impl Views<'_> {
         ChartView {
             svg,
             table: TableView {
+                id: format!("{}-table", charts::id_token(&id)),
                 caption: title,
                 group_label: ind.filter.group.value.clone(),
                 comparison_label: ind.filter.comparison.value.clone(),

@@ -67,10 +67,22 @@ pub struct Widest {
     pub cells: Vec<LinkView>,
 }
 
+/// Where the figures come from and on what terms, once per distinct source.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SourceView {
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub licence: Option<String>,
+}
+
 /// The top of a council's page.
 #[derive(Debug, Serialize)]
 pub struct GlanceView {
     pub groups: Vec<GlanceGroup>,
+    /// The sources of the rows, and the latest year any row shows, for the page (and its
+    /// printed briefing) to say where and when the figures are from.
+    pub sources: Vec<SourceView>,
+    pub latest: Option<String>,
     pub spine: Option<String>,
     pub widest: Vec<Widest>,
     /// Whether any row has a rank among neighbours (else "widest" has nothing to rank by).
@@ -138,6 +150,8 @@ impl Views<'_> {
         let mut groups: BTreeMap<Vec<usize>, GlanceGroup> = BTreeMap::new();
         let mut spine_rows = Vec::new();
         let mut standings = Vec::new();
+        let mut sources: Vec<SourceView> = Vec::new();
+        let mut latest_period = None;
         for (i, (ind, g)) in data.each().enumerate() {
             let Some(s) = g.authorities.get(la) else {
                 continue;
@@ -166,6 +180,17 @@ impl Views<'_> {
                     spread,
                     decimals: g.decimals,
                 });
+            }
+            let source = SourceView {
+                source: ind.source.clone(),
+                source_url: ind.source_url.clone(),
+                licence: ind.licence.clone(),
+            };
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+            if latest_period.is_none_or(|p| p < &latest.period) {
+                latest_period = Some(&latest.period);
             }
             let row = GlanceRow {
                 title: ind.title.clone(),
@@ -209,6 +234,8 @@ impl Views<'_> {
         let ranked = !standings.is_empty();
         Some(GlanceView {
             groups: groups.into_values().collect(),
+            sources,
+            latest: latest_period.map(|p| p.label()),
             spine: (!spine_rows.is_empty()).then(|| {
                 Spine {
                     id: &format!("spine-{la}"),

@@ -346,6 +346,8 @@ struct SiteView<'a> {
     language: &'a str,
     home: String,
     stylesheet: String,
+    /// The header's Menu button on small screens.
+    menu_script: String,
     favicon: String,
     /// The Content-Security-Policy, for the page's `<meta>`.
     csp: String,
@@ -409,11 +411,14 @@ impl<'a> Renderer<'a> {
                 .map(|t| (t.name.as_str(), t.source.as_str())),
         )
         .map_err(|e| vec![template_diagnostic(&e, theme, "template error")])?;
-        let css = theme
-            .static_files
-            .get("css/ntg.css")
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        // Every page links the stylesheet and the menu script with this version, so a
+        // browser refetches them when either changes.
+        let assets: Vec<u8> = ["css/ntg.css", "js/menu.js"]
+            .iter()
+            .filter_map(|f| theme.static_files.get(*f))
+            .flatten()
+            .copied()
+            .collect();
         Ok(Renderer {
             site,
             facts,
@@ -432,7 +437,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|t| (t.name.clone(), t.origin.clone()))
                 .collect(),
-            asset_version: format!("{:08x}", crate::names::hash::fnv1a(css) as u32),
+            asset_version: format!("{:08x}", crate::names::hash::fnv1a(&assets) as u32),
             templates_key: {
                 let mut h = Hasher::new();
                 h.part(b"pages");
@@ -489,6 +494,7 @@ impl<'a> Renderer<'a> {
             language: &site.config.language,
             home: href("/"),
             stylesheet: format!("{}?v={}", href("/css/ntg.css"), self.asset_version),
+            menu_script: format!("{}?v={}", href("/js/menu.js"), self.asset_version),
             favicon: href("/favicon.svg"),
             csp: crate::render::csp::policy(),
             feed: href("/atom.xml"),

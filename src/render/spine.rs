@@ -15,6 +15,8 @@ const FONT: f64 = 14.0;
 const LINE: f64 = 18.0;
 /// Horizontal room kept at each end of a spine for the marks' half-widths.
 const PAD: f64 = 8.0;
+/// Room at each end of a spine for its lowest or highest value ("-25.0").
+const NUMBER: f64 = 40.0;
 /// The most characters of a label on one line at `FONT` across `WIDTH`.
 const WRAP: usize = 38;
 
@@ -157,14 +159,33 @@ impl Spine<'_> {
             r#"<text x="0" y="{y:.1}">Further right: a wider gap.</text>"#
         );
         y += LINE / 2.0;
+        // Rows that measure the same thing share a heading ("Average Attainment 8 score at
+        // age 16"), so each row's own label is short: who it is about.
+        let mut heading = None;
         for row in &self.rows {
             y += LINE / 2.0;
+            let (measure, who) = match row.label.split_once(": ") {
+                Some((m, w)) => (Some(m), w),
+                None => (None, row.label),
+            };
+            if measure.is_some() && measure != heading {
+                y += LINE / 2.0;
+                for line in wrap(measure.unwrap_or_default(), WRAP) {
+                    y += LINE;
+                    let _ = write!(
+                        body,
+                        r#"<text x="0" y="{y:.1}" class="spine-heading">{}</text>"#,
+                        escape(&line)
+                    );
+                }
+            }
+            heading = measure;
             let _ = write!(
                 body,
                 r#"<g class="spine-row" data-label="{}">"#,
                 escape(row.label)
             );
-            for line in wrap(row.label, WRAP) {
+            for line in wrap(who, WRAP) {
                 y += LINE;
                 let _ = write!(
                     body,
@@ -174,8 +195,10 @@ impl Spine<'_> {
             }
             let (lo, hi) = row.bounds();
             let span = if hi > lo { hi - lo } else { 1.0 };
-            let x = |v: f64| PAD + (WIDTH - 2.0 * PAD) * (v - lo) / span;
-            let top = y + 8.0;
+            // The lowest and highest values stand at the spine's ends, on its line.
+            let (start, end) = (NUMBER + PAD, WIDTH - NUMBER - PAD);
+            let x = |v: f64| start + (end - start) * (v - lo) / span;
+            let top = y + 6.0;
             let centre = top + 8.0;
             let sp = &row.spread;
             for (class, from, to) in [
@@ -212,13 +235,14 @@ impl Spine<'_> {
                 x(row.own),
                 row.own
             );
-            y = top + 16.0 + LINE;
             let _ = write!(
                 body,
-                r#"<text x="0" y="{y:.1}">{}</text><text x="{WIDTH}" y="{y:.1}" text-anchor="end">{}</text></g>"#,
+                r#"<text x="0" y="{0:.1}">{1}</text><text x="{WIDTH}" y="{0:.1}" text-anchor="end">{2}</text></g>"#,
+                centre + FONT / 3.0,
                 row.figure(lo),
                 row.figure(hi)
             );
+            y = top + 20.0;
         }
         let height = y + LINE / 2.0;
         let description: Vec<String> = self.rows.iter().map(|r| r.sentence(self.place)).collect();

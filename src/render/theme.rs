@@ -21,7 +21,7 @@ const BUILTIN_TEMPLATES: &[(&str, &[u8])] = embedded!("templates":
     "partials/cards.html", "partials/pagination.html", "partials/tags.html", "partials/gaps.html",
 );
 
-const BUILTIN_STATIC: &[(&str, &[u8])] = embedded!("static": "css/ntg.css", "favicon.svg",
+const BUILTIN_STATIC: &[(&str, &[u8])] = embedded!("static": "css/ntg.css", "favicon.svg", "js/menu.js",
     "search/ui.js", "search/worker.js", "search/engine.js", "search/stem.js",
 );
 

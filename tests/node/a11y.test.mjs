@@ -151,3 +151,100 @@ test('every chart has a text alternative and its numbers in a table', async () =
   assert.ok(await page.locator('details.chart-data table').first().isVisible());
   await page.close();
 });
+
+// A council page, one of its indicator pages, an indicator's page and a case study with a chart.
+const PHONE_PAGES = ['/local-authorities/E08000035/', '/local-authorities/E08000035/ks2-rwm-child-in-need/',
+  '/indicators/ks2-rwm-child-in-need/', '/case-studies/gap-report-for-the-board/'];
+
+test('at 360 px chart text is 12 px or more, wide tables scroll in labelled containers with their captions in view, and axe passes', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 360, height: 740 } });
+  for (const p of PHONE_PAGES) {
+    await page.goto(site.server.url + p);
+    // Open the tables behind the charts, so they are measured too.
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    const found = await page.evaluate(() => {
+      const smallest = [...document.querySelectorAll('svg text')].filter((t) => t.getBoundingClientRect().width > 0)
+        .map((t) => {
+          const svg = t.ownerSVGElement;
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return { px: parseFloat(getComputedStyle(t).fontSize) * scale, text: t.textContent };
+        }).sort((a, b) => a.px - b.px)[0];
+      const tables = [...document.querySelectorAll('main table')].filter((t) => t.getBoundingClientRect().width > 0).map((t) => {
+        const box = t.closest('.table-scroll');
+        const wide = t.getBoundingClientRect().width > document.querySelector('main').getBoundingClientRect().width + 1;
+        const labels = (box?.getAttribute('aria-labelledby') || '').split(' ').map((id) => document.getElementById(id)).filter(Boolean);
+        const label = labels[0];
+        const r = label?.getBoundingClientRect();
+        return {
+          wide, inBox: !!box, tabindex: box?.getAttribute('tabindex'), role: box?.getAttribute('role'),
+          name: labels.map((l) => l.textContent.trim()).join(' '),
+          labelOutside: !!label && !box.contains(label),
+          labelInView: !!r && r.width > 0 && r.left >= 0 && r.right <= innerWidth + 1,
+          captionInside: !!box?.querySelector('caption'),
+        };
+      });
+      return { smallest, tables };
+    });
+    assert.ok(found.smallest, `${p} has a chart`);
+    assert.ok(found.smallest.px >= 12, `${p}: "${found.smallest.text}" is ${found.smallest.px.toFixed(1)} px`);
+    assert.ok(found.tables.some((t) => t.inBox), `${p} has a table in a scroll container`);
+    for (const t of found.tables.filter((t) => t.wide || t.inBox)) {
+      assert.ok(t.inBox, `${p}: a wide table outside a scroll container`);
+      assert.equal(t.tabindex, '0', p);
+      assert.equal(t.role, 'region', p);
+      assert.ok(t.name.length > 0, `${p}: an unlabelled scroll container`);
+      assert.ok(t.labelOutside && !t.captionInside, `${p}: the caption "${t.name}" is inside the scroll container`);
+      assert.ok(t.labelInView, `${p}: the caption "${t.name}" is cut off`);
+    }
+    const v = await axeViolations(page);
+    assert.deepEqual(v.map((x) => `${p}: ${x.id}: ${x.help}`), []);
+  }
+  await page.close();
+});
+
+test('on a phone the header navigation is behind a Menu button, and a plain list without JavaScript', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(site.server.url + '/');
+  const link = page.locator('.site-nav a', { hasText: 'Local authorities' });
+  const button = page.getByRole('button', { name: 'Menu' });
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
+  assert.ok(!(await link.isVisible()), 'the links wait behind the button');
+  await button.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await button.getAttribute('aria-expanded'), 'true');
+  assert.ok(await link.isVisible());
+  await page.close();
+  // At a laptop's width the list shows and the button does not.
+  const wide = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await wide.goto(site.server.url + '/');
+  assert.ok(await wide.locator('.site-nav a', { hasText: 'Local authorities' }).isVisible());
+  assert.ok(!(await wide.getByRole('button', { name: 'Menu' }).isVisible()));
+  await wide.close();
+  const context = await site.browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const plain = await context.newPage();
+  await plain.goto(site.server.url + '/');
+  assert.equal(await plain.getByRole('button', { name: 'Menu' }).count(), 0);
+  assert.ok(await plain.locator('.site-nav a', { hasText: 'Local authorities' }).isVisible());
+  await context.close();
+});
+
+test('a council page prints on one to four A4 pages: its gaps, the spine chart, the widest gaps and the source', async () => {
+  const { PDFDocument } = await import('pdf-lib');
+  const page = await site.browser.newPage();
+  await page.goto(site.server.url + '/local-authorities/E08000035/');
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => {
+    const shown = (s) => { const e = document.querySelector(s); return !!e && e.getClientRects().length > 0; };
+    const after = getComputedStyle(document.querySelector('.glance-table a'), '::after').content;
+    return { glance: shown('.glance-table'), spine: shown('#spine'), widest: shown('.widest'), source: shown('.glance-source'),
+      nav: shown('.site-nav'), search: shown('.site-search'), documents: shown('#documents'), after,
+      href: document.querySelector('.glance-table a').getAttribute('href') };
+  });
+  assert.deepEqual({ ...printed, after: undefined, href: undefined }, { glance: true, spine: true, widest: true, source: true,
+    nav: false, search: false, documents: false, after: undefined, href: undefined });
+  assert.ok(printed.after.includes(printed.href), `the link's target is printed (${printed.after})`);
+  const pdf = await PDFDocument.load(await page.pdf({ format: 'A4' }));
+  const pages = pdf.getPageCount();
+  assert.ok(pages >= 1 && pages <= 4, `${pages} A4 pages`);
+  await page.close();
+});
