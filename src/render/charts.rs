@@ -388,7 +388,8 @@ fn legend(s: &mut String, lines: &[&Line], f: &Frame) -> f64 {
     s.push_str(r#"<g class="legend">"#);
     let mut y = 4.0 + lh / 2.0;
     let label = |s: &mut String, y: &mut f64, text: &str| {
-        for (k, l) in wrap(text, chars).iter().enumerate() {
+        let wrapped = wrap(text, chars);
+        for (k, l) in wrapped.iter().enumerate() {
             let _ = write!(
                 s,
                 r#"<text x="50" y="{:.1}">{}</text>"#,
@@ -396,7 +397,7 @@ fn legend(s: &mut String, lines: &[&Line], f: &Frame) -> f64 {
                 escape(l)
             );
         }
-        *y += wrap(text, chars).len().max(1) as f64 * lh + 6.0;
+        *y += wrapped.len().max(1) as f64 * lh + 6.0;
     };
     for line in lines {
         let _ = write!(
