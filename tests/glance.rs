@@ -40,22 +40,55 @@ fn words(e: ElementRef) -> String {
         .join(" ")
 }
 
-/// Each at-a-glance table: its heading's id and text, then its rows' cells.
+/// The text a screen reader is given: words outside `aria-hidden` marks.
+fn spoken(e: ElementRef) -> String {
+    fn walk(e: ElementRef, out: &mut String) {
+        if e.attr("aria-hidden") == Some("true") {
+            return;
+        }
+        for child in e.children() {
+            if let Some(t) = child.value().as_text() {
+                out.push_str(t);
+            } else if let Some(el) = ElementRef::wrap(child) {
+                walk(el, out);
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(e, &mut out);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The at-a-glance table, one entry per group of children: the id and text of its heading
+/// row, then its rows' cells as read aloud (the spine's cell is its image, named by title).
 fn glance(html: &Html) -> Vec<(String, String, Vec<Vec<String>>)> {
-    html.select(&sel(".glance .table-scroll"))
-        .map(|scroll| {
-            assert_eq!(scroll.attr("tabindex"), Some("0"));
-            assert_eq!(scroll.attr("role"), Some("region"));
-            let id = scroll.attr("aria-labelledby").unwrap().to_string();
-            let heading = html
-                .select(&sel(&format!("h3#{id}")))
+    let scrolls: Vec<ElementRef> = html.select(&sel(".glance .table-scroll")).collect();
+    assert_eq!(scrolls.len(), 1, "one table for every indicator");
+    let scroll = scrolls[0];
+    assert_eq!(scroll.attr("tabindex"), Some("0"));
+    assert_eq!(scroll.attr("role"), Some("region"));
+    let label = scroll.attr("aria-labelledby").unwrap();
+    assert!(html.select(&sel(&format!("h2#{label}"))).next().is_some());
+    scroll
+        .select(&sel("tbody"))
+        .map(|body| {
+            let heading = body
+                .select(&sel(r#"tr.glance-group th[scope="rowgroup"]"#))
                 .next()
-                .unwrap_or_else(|| panic!("no heading #{id}"));
-            let rows = scroll
-                .select(&sel("tbody tr"))
-                .map(|tr| tr.select(&sel("th, td")).map(words).collect())
+                .expect("a heading row for the group");
+            let rows = body
+                .select(&sel("tr:not(.glance-group)"))
+                .map(|tr| {
+                    tr.select(&sel("th, td:not(.spine-cell)"))
+                        .map(spoken)
+                        .collect()
+                })
                 .collect();
-            (id, words(heading), rows)
+            (
+                heading.attr("id").unwrap().to_string(),
+                words(heading),
+                rows,
+            )
         })
         .collect()
 }
@@ -76,9 +109,9 @@ fn the_rows_give_gap_england_rank_median_and_trend_by_group() {
                 "Children in care".to_string(),
                 vec![row(&[
                     "Average Attainment 8 score of children in care",
-                    "21.0 points, 2020/21",
-                    "19.0: wider than England's by 2.0 points",
-                    "rank 2 of 3; median 18.8",
+                    "21.0 points 2020/21",
+                    "19.0: wider by 2.0",
+                    "rank 2 of 3, median 18.8",
                     "narrowed",
                 ])]
             ),
@@ -86,15 +119,23 @@ fn the_rows_give_gap_england_rank_median_and_trend_by_group() {
                 "glance-young-carers".to_string(),
                 "Young carers".to_string(),
                 vec![row(&[
-                    "Persistent absence of young carers",
-                    "9.0 percentage points, 2019/20",
-                    "1.5: wider than England's by 7.5 percentage points",
+                    "Absence: young carers",
+                    "9.0 percentage points 2019/20",
+                    "1.5: wider by 7.5",
                     "no neighbour has a figure",
                     "narrowed",
                 ])]
             ),
         ]
     );
+    // "pp" stands in the row for sighted readers and is said in full above the table.
+    let absence = leeds
+        .select(&sel(".glance-table tbody tr:not(.glance-group) td"))
+        .nth(5)
+        .unwrap();
+    assert_eq!(words(absence), "9.0 pp percentage points 2019/20");
+    let intro = words(leeds.select(&sel(".glance > p")).next().unwrap());
+    assert!(intro.contains("pp: percentage points."), "{intro}");
     let contents: Vec<&str> = leeds
         .select(&sel(".glance-contents a"))
         .filter_map(|a| a.attr("href"))
@@ -104,7 +145,6 @@ fn the_rows_give_gap_england_rank_median_and_trend_by_group() {
         [
             "#glance-children-in-care",
             "#glance-young-carers",
-            "#spine",
             "#widest"
         ]
     );
@@ -123,16 +163,16 @@ fn the_rows_give_gap_england_rank_median_and_trend_by_group() {
         vec![
             row(&[
                 "Average Attainment 8 score of children in care",
-                "22.5 points, 2020/21",
-                "19.0: wider than England's by 3.5 points",
-                "rank 2 of 2; median 21.0",
+                "22.5 points 2020/21",
+                "19.0: wider by 3.5",
+                "rank 2 of 2, median 21.0",
                 "widened",
             ]),
             row(&[
-                "Persistent absence of young carers",
-                "5.0 percentage points, 2018/19",
-                "2.0: wider than England's by 3.0 percentage points",
-                "rank 1 of 2; median 10.0",
+                "Absence: young carers",
+                "5.0 percentage points 2018/19",
+                "2.0: wider by 3.0",
+                "rank 1 of 2, median 10.0",
                 "too few years",
             ]),
         ]
@@ -140,33 +180,29 @@ fn the_rows_give_gap_england_rank_median_and_trend_by_group() {
 }
 
 #[test]
-fn the_spine_chart_places_council_england_and_median_on_the_councils_spread() {
+fn each_row_s_spine_places_council_england_and_median_on_the_councils_spread() {
     let d = built();
     let leeds = page(&d, "local-authorities/E08000035/index.html");
-    let svg = leeds
-        .select(&sel("svg.spine-chart"))
+    let ks4 = leeds
+        .select(&sel(".glance-table tr"))
+        .find(|tr| {
+            tr.select(&sel("th"))
+                .next()
+                .is_some_and(|th| words(th) == "Average Attainment 8 score of children in care")
+        })
+        .expect("a row for KS4");
+    let svg = ks4
+        .select(&sel("td.spine-cell svg.spine"))
         .next()
-        .expect("a spine chart");
+        .expect("a spine in the row");
     assert_eq!(svg.attr("role"), Some("img"));
-    for id in svg.attr("aria-labelledby").unwrap().split(' ') {
-        assert!(svg.select(&sel(&format!("#{id}"))).next().is_some(), "{id}");
-    }
-    let desc = words(svg.select(&sel("desc")).next().unwrap());
-    assert!(
-        desc.contains(
-            "Average Attainment 8 score of children in care: Leeds 21.0, England 19.0, \
-             neighbours' median 18.8; 4 councils from 15.0 to 26.0, the middle half from 19.5 to 23.4."
-        ),
-        "{desc}"
+    assert_eq!(
+        words(svg.select(&sel("title")).next().unwrap()),
+        "Average Attainment 8 score of children in care: Leeds 21.0, England 19.0, \
+         neighbours' median 18.8; 4 councils from 15.0 to 26.0, the middle half from 19.5 to 23.4."
     );
-    let ks4 = svg
-        .select(&sel(
-            r#"g.spine-row[data-label="Average Attainment 8 score of children in care"]"#,
-        ))
-        .next()
-        .expect("a line for KS4");
     let num = |e: ElementRef, a: &str| -> f64 { e.attr(a).unwrap().parse().unwrap() };
-    let one = |s: &str| ks4.select(&sel(s)).next().unwrap_or_else(|| panic!("{s}"));
+    let one = |s: &str| svg.select(&sel(s)).next().unwrap_or_else(|| panic!("{s}"));
     let range = one("rect.spine-range");
     assert_eq!(
         (num(range, "data-from"), num(range, "data-to")),
@@ -177,7 +213,7 @@ fn the_spine_chart_places_council_england_and_median_on_the_councils_spread() {
         (num(middle, "data-from"), num(middle, "data-to")),
         (19.5, 23.375)
     );
-    // Every mark sits where the range's scale puts its value.
+    // Every mark sits where the range's scale puts its value, inside the viewBox.
     let at = |v: f64| num(range, "x") + (v - 15.0) / 11.0 * num(range, "width");
     let close = |a: f64, b: f64| assert!((a - b).abs() < 0.02, "{a} is not {b}");
     close(num(middle, "x"), at(19.5));
@@ -191,9 +227,23 @@ fn the_spine_chart_places_council_england_and_median_on_the_councils_spread() {
     let own = one("circle.spine-own");
     assert_eq!(num(own, "data-value"), 21.0);
     close(num(own, "cx"), at(21.0));
-    // Text is drawn at 14 units in a viewBox no wider than a phone.
-    assert_eq!(svg.attr("font-size"), Some("14"));
-    assert!(svg.attr("viewBox").unwrap().starts_with("0 0 320 "));
+    assert_eq!(svg.attr("viewBox"), Some("0 0 144 24"));
+    assert!(num(range, "x") > 0.0 && num(range, "x") + num(range, "width") < 144.0);
+    // The key draws the same marks, hidden from screen readers beside the words they mark.
+    let key: Vec<String> = leeds.select(&sel(".spine-key li")).map(words).collect();
+    assert_eq!(
+        key,
+        [
+            "Leeds",
+            "statistical neighbours' median",
+            "England",
+            "middle half of all councils",
+            "range of all councils"
+        ]
+    );
+    for mark in leeds.select(&sel(".spine-key svg")) {
+        assert_eq!(mark.attr("aria-hidden"), Some("true"));
+    }
 }
 
 #[test]

@@ -16,6 +16,8 @@ use serde::Serialize;
 pub(super) struct Units {
     suffix: &'static str,
     pub gap: String,
+    /// How a crowded table may shorten `gap` ("pp"), saying it in full to screen readers.
+    pub gap_short: Option<&'static str>,
 }
 
 pub(super) fn units(unit: &str) -> Units {
@@ -23,14 +25,17 @@ pub(super) fn units(unit: &str) -> Units {
         "percent" => Units {
             suffix: "%",
             gap: "percentage points".into(),
+            gap_short: Some("pp"),
         },
         "points" => Units {
             suffix: "",
             gap: "points".into(),
+            gap_short: None,
         },
         other => Units {
             suffix: "",
             gap: other.replace('-', " "),
+            gap_short: None,
         },
     }
 }

@@ -1,12 +1,12 @@
 //! A council's gaps at a glance: one row per indicator with a figure for it (the latest gap,
-//! England's, the rank among statistical neighbours, the trend, all in words), grouped by the
-//! children they are about, the spine chart of the same rows, and the indicators on which the
-//! council compares worst with its neighbours beside the practice the digest holds for their
-//! group and outcome.
+//! England's, the rank among statistical neighbours, the trend, all in words, and the row's
+//! spine against every council), grouped by the children they are about, and the indicators
+//! on which the council compares worst with its neighbours beside the practice the digest
+//! holds for their group and outcome.
 
 use super::MapRows;
 use super::gap_view::{self, AuthorityIndicators};
-use super::spine::{Spine, SpineRow};
+use super::spine::{self, KeyItem, SpineRow};
 use super::view::{Card, LinkView, Views};
 use crate::resolve::authorities::LaCode;
 use crate::resolve::content::Kind;
@@ -23,14 +23,18 @@ const DOCUMENTS: usize = 5;
 /// One indicator's row.
 #[derive(Debug, Serialize)]
 pub struct GlanceRow {
+    /// The indicator's short title.
     pub title: String,
     /// The council's own page for the indicator: chart, table and trends.
     pub detail: String,
     pub period: String,
     pub gap: String,
     pub gap_unit: String,
+    /// `gap_unit` shortened for the row ("pp"), if it is.
+    pub gap_unit_short: Option<&'static str>,
     pub england: Option<String>,
-    /// "wider than England's by 3.2 points".
+    /// "wider by 3.2" (than England's, in the unit the gap's cell names): the table's column
+    /// says the rest, so that a row takes one line on a laptop.
     pub versus_england: Option<String>,
     /// `wider`, `narrower` or `similar`, for the mark beside the words.
     pub versus_word: Option<&'static str>,
@@ -38,7 +42,8 @@ pub struct GlanceRow {
     pub of: Option<usize>,
     pub median: Option<String>,
     pub trend: Option<&'static str>,
-    pub trend_text: String,
+    /// The row's spine chart (SVG), when councils had figures that year.
+    pub spine: Option<String>,
 }
 
 /// The rows about one group of children.
@@ -55,6 +60,7 @@ pub struct GlanceGroup {
 #[derive(Debug, Serialize)]
 pub struct Widest {
     pub title: String,
+    pub short_title: String,
     pub detail: String,
     pub rank: usize,
     pub of: usize,
@@ -75,6 +81,13 @@ pub struct SourceView {
     pub licence: Option<String>,
 }
 
+/// A shortened unit: "pp" for "percentage points".
+#[derive(Debug, Serialize)]
+pub struct Abbreviation {
+    pub short: &'static str,
+    pub full: String,
+}
+
 /// The top of a council's page.
 #[derive(Debug, Serialize)]
 pub struct GlanceView {
@@ -83,7 +96,10 @@ pub struct GlanceView {
     /// printed briefing) to say where and when the figures are from.
     pub sources: Vec<SourceView>,
     pub latest: Option<String>,
-    pub spine: Option<String>,
+    /// Each shortened unit the rows use, with what it stands for.
+    pub abbreviations: Vec<Abbreviation>,
+    /// The spines' key; empty when no row has a spine.
+    pub key: Vec<KeyItem>,
     pub widest: Vec<Widest>,
     /// Whether any row has a rank among neighbours (else "widest" has nothing to rank by).
     pub ranked: bool,
@@ -97,12 +113,12 @@ struct Standing {
     above_median: f64,
 }
 
-fn versus_england(gap: f64, england: f64, tolerance: f64, unit: &str, decimals: u8) -> String {
+fn versus_england(gap: f64, england: f64, tolerance: f64, decimals: u8) -> String {
     let by = gap_view::number((gap - england).abs(), decimals);
     match gaps::relative(gap, england, tolerance) {
-        Relative::Larger => format!("wider than England's by {by} {unit}"),
-        Relative::Smaller => format!("narrower than England's by {by} {unit}"),
-        Relative::Similar => format!("about the same as England's (within {by} {unit})"),
+        Relative::Larger => format!("wider by {by}"),
+        Relative::Smaller => format!("narrower by {by}"),
+        Relative::Similar => format!("about the same (within {by})"),
     }
 }
 
@@ -148,7 +164,8 @@ impl Views<'_> {
         // By the groups' places in their vocabulary, so the contents follow
         // data/taxonomies.yaml, and an indicator of several groups has one table of its own.
         let mut groups: BTreeMap<Vec<usize>, GlanceGroup> = BTreeMap::new();
-        let mut spine_rows = Vec::new();
+        let mut spined = false;
+        let mut abbreviations = Vec::new();
         let mut standings = Vec::new();
         let mut sources: Vec<SourceView> = Vec::new();
         let mut latest_period = None;
@@ -158,7 +175,17 @@ impl Views<'_> {
             };
             let Some(latest) = s.latest() else { continue };
             let Some(gap) = latest.gap else { continue };
-            let unit = gap_view::units(&ind.unit).gap;
+            let units = gap_view::units(&ind.unit);
+            if let Some(short) = units.gap_short
+                && !abbreviations
+                    .iter()
+                    .any(|a: &Abbreviation| a.short == short)
+            {
+                abbreviations.push(Abbreviation {
+                    short,
+                    full: units.gap.clone(),
+                });
+            }
             let england = g.national.as_ref().and_then(|n| n.gap_in(&latest.period));
             let among = (!neighbours.is_empty())
                 .then(|| gaps::among_neighbours(g, la, &neighbours, g.decimals))
@@ -171,16 +198,19 @@ impl Views<'_> {
                     above_median: a.gap - a.median,
                 });
             }
-            if let Some(spread) = all.spread(i, &latest.period) {
-                spine_rows.push(SpineRow {
-                    label: &ind.title,
+            let spine = all.spread(i, &latest.period).map(|spread| {
+                SpineRow {
+                    label: &ind.short_title,
+                    place,
                     own: gap,
                     england,
                     median: among.as_ref().map(|a| a.median),
                     spread,
                     decimals: g.decimals,
-                });
-            }
+                }
+                .svg()
+            });
+            spined |= spine.is_some();
             let source = SourceView {
                 source: ind.source.clone(),
                 source_url: ind.source_url.clone(),
@@ -193,14 +223,14 @@ impl Views<'_> {
                 latest_period = Some(&latest.period);
             }
             let row = GlanceRow {
-                title: ind.title.clone(),
+                title: ind.short_title.clone(),
                 detail: self.site.href(&routes::authority_indicator(la, &ind.id)),
                 period: latest.period.label(),
                 gap: gap_view::number(gap, g.decimals),
-                gap_unit: unit.clone(),
+                gap_unit: units.gap,
+                gap_unit_short: units.gap_short,
                 england: england.map(|e| gap_view::number(e, g.decimals)),
-                versus_england: england
-                    .map(|e| versus_england(gap, e, ind.tolerance, &unit, g.decimals)),
+                versus_england: england.map(|e| versus_england(gap, e, ind.tolerance, g.decimals)),
                 versus_word: england.map(|e| versus_word(gaps::relative(gap, e, ind.tolerance))),
                 rank: among.as_ref().map(|a| a.rank),
                 of: among.as_ref().map(|a| a.of),
@@ -208,7 +238,7 @@ impl Views<'_> {
                     .as_ref()
                     .map(|a| gap_view::number(a.median, g.decimals)),
                 trend: s.trend.as_ref().map(|t| t.direction.word()),
-                trend_text: self.trend_text(ind, s.trend.as_ref(), g.decimals),
+                spine,
             };
             let measured = ind.measures.groups();
             groups
@@ -236,14 +266,12 @@ impl Views<'_> {
             groups: groups.into_values().collect(),
             sources,
             latest: latest_period.map(|p| p.label()),
-            spine: (!spine_rows.is_empty()).then(|| {
-                Spine {
-                    id: &format!("spine-{la}"),
-                    place,
-                    rows: spine_rows,
-                }
-                .svg()
-            }),
+            abbreviations,
+            key: if spined {
+                spine::key(place)
+            } else {
+                Vec::new()
+            },
             widest: self.widest(la, standings),
             ranked,
         })
@@ -296,6 +324,7 @@ impl Views<'_> {
                     .collect();
                 Widest {
                     title: ind.title.clone(),
+                    short_title: ind.short_title.clone(),
                     detail: self.site.href(&routes::authority_indicator(la, &ind.id)),
                     rank: s.rank,
                     of: s.of,

@@ -37,6 +37,9 @@ pub struct Filter {
 pub struct Indicator {
     pub id: IndicatorId,
     pub title: String,
+    /// `short_title`, or the title: what a council's at-a-glance row calls the indicator,
+    /// so that eighteen rows fit a laptop's screen and a half.
+    pub short_title: String,
     /// The gap file, relative to `data/`: `gaps/outcome-gaps.csv`.
     pub file: Spanned,
     pub column: Spanned,
@@ -211,7 +214,16 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
             None
         }
     });
-    let title = f.required("title");
+    let title: Option<String> = f.required("title");
+    let short_title: Option<String> = f.optional("short_title");
+    if short_title.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        let p = f.key_pos("short_title");
+        f.error(
+            p,
+            "`short_title` is empty".into(),
+            Some("write a few words (\"Age 11 reading, writing and maths: free school meals\"), or leave the key out to use the title".into()),
+        );
+    }
     let file = spanned(f, "file");
     let column = spanned(f, "indicator");
     let unit = f.required("unit");
@@ -272,6 +284,9 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     let filter = filter?;
     Some(Indicator {
         id: id?,
+        short_title: short_title
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| title.clone())?,
         title: title?,
         file: file?,
         column: column?,
