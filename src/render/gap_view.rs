@@ -130,12 +130,28 @@ pub struct PlaceGapView {
 /// Where the figures come from, and the files that hold them.
 #[derive(Debug, Serialize)]
 pub struct ProvenanceView {
-    pub source: Option<String>,
-    pub source_url: Option<String>,
-    pub licence: Option<String>,
+    pub source: SourceView,
     pub note: Option<String>,
     pub csv: String,
     pub json: String,
+}
+
+/// Where an indicator's figures come from and on what terms.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SourceView {
+    pub source: Option<String>,
+    pub source_url: Option<String>,
+    pub licence: Option<String>,
+}
+
+impl SourceView {
+    pub fn of(ind: &Indicator) -> SourceView {
+        SourceView {
+            source: ind.source.clone(),
+            source_url: ind.source_url.clone(),
+            licence: ind.licence.clone(),
+        }
+    }
 }
 
 /// An indicator as listings and term pages show it.
@@ -401,9 +417,7 @@ impl Views<'_> {
     fn provenance(&self, ind: &Indicator) -> ProvenanceView {
         let base = routes::indicator_data(&ind.id);
         ProvenanceView {
-            source: ind.source.clone(),
-            source_url: ind.source_url.clone(),
-            licence: ind.licence.clone(),
+            source: SourceView::of(ind),
             note: ind.note.clone(),
             csv: self.site.href(&format!("{base}.csv")),
             json: self.site.href(&format!("{base}.json")),

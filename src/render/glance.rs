@@ -5,7 +5,7 @@
 //! holds for their group and outcome.
 
 use super::MapRows;
-use super::gap_view::{self, AuthorityIndicators};
+use super::gap_view::{self, AuthorityIndicators, SourceView};
 use super::spine::{self, KeyItem, SpineRow};
 use super::view::{Card, LinkView, Views};
 use crate::resolve::authorities::LaCode;
@@ -73,14 +73,6 @@ pub struct Widest {
     pub cells: Vec<LinkView>,
 }
 
-/// Where the figures come from and on what terms, once per distinct source.
-#[derive(Debug, Serialize, PartialEq)]
-pub struct SourceView {
-    pub source: Option<String>,
-    pub source_url: Option<String>,
-    pub licence: Option<String>,
-}
-
 /// A shortened unit: "pp" for "percentage points".
 #[derive(Debug, Serialize)]
 pub struct Abbreviation {
@@ -92,7 +84,7 @@ pub struct Abbreviation {
 #[derive(Debug, Serialize)]
 pub struct GlanceView {
     pub groups: Vec<GlanceGroup>,
-    /// The sources of the rows, and the latest year any row shows, for the page (and its
+    /// The sources of the rows, once each, and the latest year any row shows, for the page (and its
     /// printed briefing) to say where and when the figures are from.
     pub sources: Vec<SourceView>,
     pub latest: Option<String>,
@@ -211,11 +203,7 @@ impl Views<'_> {
                 .svg()
             });
             spined |= spine.is_some();
-            let source = SourceView {
-                source: ind.source.clone(),
-                source_url: ind.source_url.clone(),
-                licence: ind.licence.clone(),
-            };
+            let source = SourceView::of(ind);
             if !sources.contains(&source) {
                 sources.push(source);
             }
