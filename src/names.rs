@@ -101,8 +101,23 @@ fn join_words(chars: impl Iterator<Item = char>) -> String {
     out.trim_end_matches('-').to_string()
 }
 
+/// A slug read back as words, for a page: `under-review` reads "Under review".
+pub fn label(word: &str) -> String {
+    let spaced = word.replace('-', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn labels_read_as_words() {
+        assert_eq!(super::label("under-review"), "Under review");
+        assert_eq!(super::label("accepted"), "Accepted");
+    }
+
     use super::*;
 
     #[test]

@@ -17,8 +17,8 @@ mod svg_text;
 mod theme;
 mod view;
 
+use crate::names::label;
 pub use theme::Theme;
-pub use view::label;
 
 use crate::diagnostic::Diagnostic;
 use crate::join::Facts;

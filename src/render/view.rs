@@ -78,14 +78,7 @@ pub struct DocView<'a> {
     pub promoted_from: Vec<LinkView>,
 }
 
-/// `under-review` reads "Under review".
-pub fn label(word: &str) -> String {
-    let spaced = word.replace('-', " ");
-    let mut chars = spaced.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
-}
+use crate::names::label;
 
 pub struct Views<'a> {
     pub site: &'a Site,
@@ -137,12 +130,12 @@ impl<'a> Views<'a> {
                     .map(|code| self.site.authorities.get(code).name.as_str())
                     .collect();
                 meta.push(names.join(", "));
-                meta.push(self.level_text(c.evidence_level));
+                meta.push(self.site.taxonomies.level_text(c.evidence_level));
             }
-            Kind::Hypothesis(h) => meta.push(format!("Status: {}", label(h.status.as_str()))),
+            Kind::Hypothesis(_) => meta.extend(d.kind.status_text()),
             Kind::Evidence(e) => {
                 meta.push(e.organisation.clone());
-                meta.push(format!("Status: {}", label(e.status.as_str())));
+                meta.extend(d.kind.status_text());
             }
             Kind::Page => {}
         }
@@ -156,11 +149,6 @@ impl<'a> Views<'a> {
             date_iso: d.common.date.map(|x| x.to_string()),
             meta,
         }
-    }
-
-    fn level_text(&self, level: crate::resolve::taxonomy::Level) -> String {
-        let info = self.site.taxonomies.level_info(level);
-        format!("Evidence level {}: {}", info.level, info.name)
     }
 
     /// A level as taxonomies.yaml names and describes it.
@@ -325,16 +313,5 @@ impl Pagination {
             next: (current < total).then(|| href(current + 1)),
             pages,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::label;
-
-    #[test]
-    fn labels_read_as_words() {
-        assert_eq!(label("under-review"), "Under review");
-        assert_eq!(label("accepted"), "Accepted");
     }
 }

@@ -164,6 +164,12 @@ impl Taxonomies {
             .expect("a Level is only made for a defined level")
     }
 
+    /// A level as pages and search results word it: "Evidence level 2: Promising".
+    pub fn level_text(&self, level: Level) -> String {
+        let info = self.level_info(level);
+        format!("Evidence level {}: {}", info.level, info.name)
+    }
+
     /// Reads data/taxonomies.yaml, reporting every problem in it.
     pub fn parse(file: &SourceFile) -> Result<Taxonomies, Vec<Diagnostic>> {
         #[derive(Deserialize)]

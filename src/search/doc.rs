@@ -96,26 +96,16 @@ impl SearchDoc {
 
 /// How far a document of kind `kind` can be relied on, in the words its page uses.
 fn standing(site: &Site, kind: &Kind) -> Vec<String> {
-    let level = |l| {
-        let info = site.taxonomies.level_info(l);
-        format!("Evidence level {}: {}", info.level, info.name)
+    let level = match kind {
+        Kind::CaseStudy(c) => Some(c.evidence_level),
+        Kind::Evidence(e) => Some(e.evidence_level),
+        Kind::Hypothesis(_) | Kind::Page => None,
     };
-    match kind {
-        Kind::CaseStudy(c) => vec![level(c.evidence_level)],
-        Kind::Hypothesis(h) => vec![status(h.status.as_str())],
-        Kind::Evidence(e) => vec![level(e.evidence_level), status(e.status.as_str())],
-        Kind::Page => Vec::new(),
-    }
-}
-
-/// `under-review` reads "Status: Under review", as the document's page words it.
-fn status(word: &str) -> String {
-    let spaced = word.replace('-', " ");
-    let mut chars = spaced.chars();
-    let label: String = chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
-    format!("Status: {label}")
+    level
+        .map(|l| site.taxonomies.level_text(l))
+        .into_iter()
+        .chain(kind.status_text())
+        .collect()
 }
 
 /// What the tantivy index holds of a document besides its words. A build keeps these, in

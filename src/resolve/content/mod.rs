@@ -261,6 +261,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Where a hypothesis or submission stands, as pages and search results word it:
+    /// "Status: Under review".
+    pub fn status_text(&self) -> Option<String> {
+        let word = match self {
+            Kind::Hypothesis(h) => h.status.as_str(),
+            Kind::Evidence(e) => e.status.as_str(),
+            Kind::CaseStudy(_) | Kind::Page => return None,
+        };
+        Some(format!("Status: {}", crate::names::label(word)))
+    }
+
     pub fn section(&self) -> Section {
         match self {
             Kind::CaseStudy(_) => Section::CaseStudies,
