@@ -1,6 +1,10 @@
 //! Content errors as values: every stage returns them instead of stopping, and the CLI decides
-//! how to print them (human, JSON, GitHub annotations).
+//! how to print them (human, JSON, SARIF, GitHub annotations).
 
+mod code;
+mod sarif;
+
+pub use code::Code;
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -52,7 +56,7 @@ impl Severity {
 pub const PER_FILE: usize = 20;
 
 /// One content error or warning: where it is, what is wrong, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Path relative to the site root, with `/` separators, so output is the same everywhere.
     pub path: String,
@@ -60,32 +64,70 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     /// Whether it fails the build.
     pub severity: Severity,
+    /// What kind of problem it is, for tools to match on.
+    pub code: Code,
     pub message: String,
     pub help: Option<String>,
     /// Non-zero only on the line that stands for a file's diagnostics past `PER_FILE`: how
     /// many of this severity were found there but not kept. Set only by `Diagnostic::omitted`.
-    #[serde(skip_serializing_if = "is_zero")]
     omitted: usize,
 }
 
-fn is_zero(n: &usize) -> bool {
-    *n == 0
+/// A diagnostic as JSON shows it (and `ntg serve` sends it): one flat object that a script
+/// reads without knowing Rust's shapes.
+#[derive(Serialize)]
+struct Flat<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    severity: Severity,
+    code: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    /// Only on the `more-in-file` line: how many it stands for, so a script need not parse
+    /// the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    omitted: Option<usize>,
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Flat {
+            file: &self.path,
+            line: self.pos.map(|p| p.line),
+            column: self.pos.map(|p| p.col),
+            severity: self.severity,
+            code: self.code.as_str(),
+            message: &self.message,
+            help: self.help.as_deref(),
+            omitted: (self.omitted > 0).then_some(self.omitted),
+        }
+        .serialize(s)
+    }
 }
 
 impl Diagnostic {
-    pub fn new(path: impl Into<String>, pos: Option<Pos>, message: impl Into<String>) -> Self {
+    /// An error of kind `code` in `path`, at `pos` or about the whole file.
+    pub fn new(
+        code: Code,
+        path: impl Into<String>,
+        pos: Option<Pos>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             path: path.into(),
             pos,
             severity: Severity::Error,
+            code,
             message: message.into(),
             help: None,
             omitted: 0,
         }
     }
 
-    pub fn at(path: &str, pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic::new(path, Some(pos), message)
+    /// An error of kind `code` at `pos` in `path`.
+    pub fn at(code: Code, path: &str, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, path, Some(pos), message)
     }
 
     /// The line standing for `n` diagnostics of `severity` in `path` that were not kept.
@@ -95,7 +137,12 @@ impl Diagnostic {
         Diagnostic {
             severity,
             omitted: n,
-            ..Diagnostic::new(path, None, format!("and {count} more {noun} in this file"))
+            ..Diagnostic::new(
+                Code::MoreInFile,
+                path,
+                None,
+                format!("and {count} more {noun} in this file"),
+            )
         }
     }
 
@@ -121,13 +168,14 @@ impl Diagnostic {
     }
 
     // The lines standing for omitted diagnostics come last in their file.
-    fn sort_key(&self) -> (&str, bool, Option<Pos>, &str, Severity) {
+    fn sort_key(&self) -> (&str, bool, Option<Pos>, &str, Severity, Code) {
         (
             &self.path,
             self.omitted > 0,
             self.pos,
             &self.message,
             self.severity,
+            self.code,
         )
     }
 }
@@ -269,8 +317,13 @@ fn summary(diags: &[Diagnostic]) -> Option<String> {
 /// How the CLI prints diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// `file:line:col: error: message`, then `help:`, then a summary line.
     Human,
+    /// An array of flat objects: `file`, `line`, `column`, `severity`, `code`, `message`, `help`.
     Json,
+    /// SARIF 2.1.0, for code-scanning tools and editors.
+    Sarif,
+    /// GitHub Actions annotations.
     Github,
 }
 
@@ -293,6 +346,7 @@ pub fn render(diags: &[Diagnostic], format: Format) -> String {
             out
         }
         Format::Json => serde_json::to_string_pretty(&shown).expect("diagnostics serialise") + "\n",
+        Format::Sarif => sarif::render(&shown),
         Format::Github => {
             let mut out = String::new();
             for d in &shown {
@@ -411,8 +465,8 @@ mod tests {
     #[test]
     fn warnings_print_as_warnings_and_are_counted_apart() {
         let diags = sorted(vec![
-            Diagnostic::new("b.md", None, "link skipped").warning(),
-            Diagnostic::at("a.md", Pos::new(2, 3), "bad"),
+            Diagnostic::new(Code::SkippedSymlink, "b.md", None, "link skipped").warning(),
+            Diagnostic::at(Code::InvalidYaml, "a.md", Pos::new(2, 3), "bad"),
         ]);
         assert_eq!(
             render(&diags, Format::Human),
@@ -436,14 +490,24 @@ mod tests {
         let mut bound = Bounded::new("t.csv");
         for line in 1..=(PER_FILE + 5) {
             let from = diags.len();
-            diags.push(Diagnostic::at("t.csv", Pos::new(line, 1), "bad row"));
+            diags.push(Diagnostic::at(
+                Code::MalformedCsv,
+                "t.csv",
+                Pos::new(line, 1),
+                "bad row",
+            ));
             bound.keep(&mut diags, from);
         }
         bound.finish(&mut diags);
         assert_eq!(diags.len(), PER_FILE + 1);
         // Another stage's error in the same file sorts before the reader's count line, and
         // the two overflow counts merge into one line.
-        diags.push(Diagnostic::at("t.csv", Pos::new(99, 1), "late"));
+        diags.push(Diagnostic::at(
+            Code::MalformedCsv,
+            "t.csv",
+            Pos::new(99, 1),
+            "late",
+        ));
         let text = render(&sorted(diags), Format::Human);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), PER_FILE + 2);
@@ -460,11 +524,36 @@ mod tests {
 
     #[test]
     fn github_format_escapes_newlines() {
-        let d = Diagnostic::at("a,b.md", Pos::new(2, 3), "bad")
+        let d = Diagnostic::at(Code::UnknownTheme, "a,b.md", Pos::new(2, 3), "bad")
             .with_help(Some("did you mean x?".into()));
         assert_eq!(
             render(&[d], Format::Github),
             "::error file=a%2Cb.md,line=2,col=3::bad%0Adid you mean x?\n"
+        );
+    }
+
+    #[test]
+    fn json_is_flat_with_nulls_for_what_is_missing() {
+        let diags = sorted(vec![
+            Diagnostic::at(
+                Code::UnknownTheme,
+                "a.md",
+                Pos::new(5, 10),
+                "unknown theme `x`",
+            )
+            .with_help(Some("did you mean `y`?".into())),
+            Diagnostic::new(Code::MissingFile, "b.csv", None, "file is missing"),
+        ]);
+        let json: serde_json::Value = serde_json::from_str(&render(&diags, Format::Json)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"file": "a.md", "line": 5, "column": 10, "severity": "error",
+                 "code": "unknown-theme", "message": "unknown theme `x`",
+                 "help": "did you mean `y`?"},
+                {"file": "b.csv", "line": null, "column": null, "severity": "error",
+                 "code": "missing-file", "message": "file is missing", "help": null},
+            ])
         );
     }
 }

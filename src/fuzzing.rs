@@ -321,7 +321,14 @@ mod tests {
 
     #[test]
     fn positions_outside_the_file_are_found() {
-        let d = |line, col| Diagnostic::at("f", crate::diagnostic::Pos::new(line, col), "m");
+        let d = |line, col| {
+            Diagnostic::at(
+                crate::diagnostic::Code::InvalidYaml,
+                "f",
+                crate::diagnostic::Pos::new(line, col),
+                "m",
+            )
+        };
         assert_positions(&[d(1, 1), d(2, 4), d(3, 1)], &[("f", "ab\nabc\n")]);
         // Line 3 as YAML counts lines: `\r` alone breaks a line too.
         assert_positions(&[d(3, 2)], &[("f", "a\r\rb:\n")]);

@@ -22,6 +22,7 @@ pub mod serve;
 pub mod suggest;
 pub mod write;
 
+use diagnostic::Code;
 pub use diagnostic::Diagnostic;
 pub use resolve::Options;
 
@@ -261,6 +262,7 @@ pub(crate) fn generate(
             || resolve::routes::GENERATED_FILES.contains(&format!("/{rel}").as_str())
         {
             diags.push(Diagnostic::new(
+                Code::StaticFileClash,
                 format!("static/{rel}"),
                 None,
                 format!("static file `{rel}` has the address of a page the build generates"),
@@ -464,12 +466,23 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         },
     };
     let cannot = |what: &str, e: std::io::Error| {
-        Diagnostic::new(target.shown(), None, format!("{what}: {e}"))
+        Diagnostic::new(
+            Code::WriteFailed,
+            target.shown(),
+            None,
+            format!("{what}: {e}"),
+        )
     };
     let lock = |what| {
         write::Lock::exclusive(&root.join(names::store::LOCK)).map_err(|e| {
             unchanged(vec![
-                Diagnostic::new(names::store::LOCK, None, format!("{what}: {e}")).with_help(Some(
+                Diagnostic::new(
+                    Code::LockFailed,
+                    names::store::LOCK,
+                    None,
+                    format!("{what}: {e}"),
+                )
+                .with_help(Some(
                     "the lock lives in the site's `.ntg-cache/` folder: make that folder \
                      writable, then build again"
                         .into(),
@@ -537,8 +550,12 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
     let (mut built, staged) = match generated {
         Ok((built, Some(staged))) => (built, staged),
         Ok((_, None)) => {
-            let missing =
-                Diagnostic::new(names::store::INDEX_DIR, None, "no search index was built");
+            let missing = Diagnostic::new(
+                Code::SearchIndexFailed,
+                names::store::INDEX_DIR,
+                None,
+                "no search index was built",
+            );
             return Err(abandon(staging, vec![missing]));
         }
         Err(diags) => return Err(abandon(staging, diags)),
@@ -559,6 +576,7 @@ pub fn build(root: &Path, out: &Path, options: &Options, force: bool) -> Result<
         Ok(id) => id,
         Err(e) => {
             let d = Diagnostic::new(
+                Code::SearchIndexFailed,
                 names::store::INDEX_DIR,
                 None,
                 format!("cannot save the search index: {e}"),
@@ -662,6 +680,7 @@ fn tidy(root: &Path, target: &write::Target, keep: &[names::build_id::BuildId]) 
         .map(|s| {
             if s.unrestored {
                 Diagnostic::new(
+                    Code::RestoreFailed,
                     s.path.display().to_string(),
                     None,
                     format!(
@@ -705,6 +724,7 @@ fn keep(
 /// The warning for a build cache that could not be saved.
 fn cache_not_saved(why: &str) -> Diagnostic {
     Diagnostic::new(
+        Code::CacheNotSaved,
         write::cache::DIR,
         None,
         format!("could not save the build cache, so the next build makes every file: {why}"),
@@ -715,6 +735,7 @@ fn cache_not_saved(why: &str) -> Diagnostic {
 /// The warning for a folder a build meant to remove and could not.
 fn stuck(dir: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::new(
+        Code::CleanupFailed,
         dir.display().to_string(),
         None,
         format!("could not remove this folder, which the next build will try again: {e}"),

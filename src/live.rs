@@ -5,6 +5,7 @@
 //! private folder that is removed when serving stops. A rebuild that fails leaves all of it
 //! as it was, so the next one starts from the last good build.
 
+use crate::diagnostic::Code;
 use crate::names::store::INDEX_DIR;
 use crate::{Built, Diagnostic, Memos, Options, generate, inputs, snapshot, write};
 use std::collections::BTreeMap;
@@ -113,6 +114,7 @@ impl Live {
         )?;
         let Some(staged) = staged else {
             return Err(vec![Diagnostic::new(
+                Code::SearchIndexFailed,
                 INDEX_DIR,
                 None,
                 "no search index was built",
@@ -120,6 +122,7 @@ impl Live {
         };
         let id = staged.place(&self.scratch).map_err(|e| {
             vec![Diagnostic::new(
+                Code::SearchIndexFailed,
                 self.scratch.join(INDEX_DIR).display().to_string(),
                 None,
                 format!("cannot keep the search state: {e}"),

@@ -144,7 +144,7 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     match format {
         // Machines read stdout; people read errors on stderr.
         Format::Human => eprint!("{text}"),
-        Format::Json | Format::Github => {
+        Format::Json | Format::Sarif | Format::Github => {
             emit(&text);
         }
     }

@@ -2,7 +2,7 @@
 //! segments that name a file or folder there and nothing else, so no input (a code, a slug, a
 //! static file's name) can make the build write outside its output or trip the file system.
 
-use crate::diagnostic::{Diagnostic, printable};
+use crate::diagnostic::{Code, Diagnostic, printable};
 use std::fmt;
 
 /// The longest segment most file systems (ext4, APFS, NTFS) accept, in bytes.
@@ -73,6 +73,7 @@ impl OutputPath {
     pub fn checked(rel: &str) -> Result<OutputPath, Diagnostic> {
         OutputPath::new(rel).map_err(|e| {
             Diagnostic::new(
+                Code::OutputRefused,
                 printable(rel),
                 None,
                 format!("refusing to write this output file: {e}"),

@@ -83,8 +83,10 @@ fn json_format_carries_file_line_and_help() {
     let (status, diags) = check_json(site.path());
     assert_eq!(status, Some(1));
     let first = &diags.as_array().expect("an array")[0];
-    assert!(first["path"].as_str().unwrap().starts_with("content/"));
-    assert!(first["pos"]["line"].as_u64().unwrap() > 1);
+    assert!(first["file"].as_str().unwrap().starts_with("content/"));
+    assert!(first["line"].as_u64().unwrap() > 1);
+    assert!(first["column"].as_u64().unwrap() >= 1);
+    assert_eq!(first["code"], "unknown-theme");
     assert!(first["help"].as_str().unwrap().starts_with("did you mean"));
 }
 

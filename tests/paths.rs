@@ -152,7 +152,8 @@ fn a_skipped_symlink_is_a_warning_that_fails_nothing() {
     let diags = diags.as_array().unwrap();
     assert_eq!(diags.len(), 2);
     assert!(diags.iter().all(|d| d["severity"] == "warning"));
-    assert_eq!(diags[0]["path"], "content/hypotheses/linked.md");
+    assert_eq!(diags[0]["file"], "content/hypotheses/linked.md");
+    assert_eq!(diags[0]["code"], "skipped-symlink");
 
     let github = ntg(&["check", "--root", root, "--format", "github"]);
     assert_eq!(github.status.code(), Some(0));
@@ -208,9 +209,11 @@ fn json_and_github_cap_each_file_as_the_terminal_does() {
     let diags = diags.as_array().unwrap();
     assert_eq!(diags.len(), 21);
     assert!(diags[..20].iter().all(|d| d.get("omitted").is_none()));
-    assert_eq!(diags[19]["pos"]["line"], 22);
+    assert_eq!(diags[19]["line"], 22);
     assert_eq!(diags[20]["message"], "and 10 more errors in this file");
     assert_eq!(diags[20]["omitted"], 10);
+    assert_eq!(diags[20]["code"], "more-in-file");
+    assert_eq!(diags[20]["line"], serde_json::Value::Null);
     assert_eq!(diags[20]["severity"], "error");
 
     let github = ntg(&["check", "--root", root, "--format", "github"]);

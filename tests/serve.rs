@@ -537,8 +537,9 @@ fn a_broken_save_keeps_the_last_good_site_and_says_where_until_it_is_fixed() {
     let diagnostics = state["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics.len(), 1, "{state}");
     let d = &diagnostics[0];
-    assert_eq!(d["path"], LEEDS);
-    assert_eq!(d["pos"]["line"], 8);
+    assert_eq!(d["file"], LEEDS);
+    assert_eq!(d["line"], 8);
+    assert_eq!(d["code"], "unknown-outcome");
     assert_eq!(d["severity"], "error");
     assert!(
         d["help"]
@@ -552,7 +553,7 @@ fn a_broken_save_keeps_the_last_good_site_and_says_where_until_it_is_fixed() {
         served_text(&server, "/case-studies/leeds-family-reading/"),
         good
     );
-    let col = d["pos"]["col"].as_u64().unwrap();
+    let col = d["column"].as_u64().unwrap();
     let printed = server
         .stderr
         .wait_for(|l| l.starts_with(&format!("{LEEDS}:8:{col}: error: ")));
@@ -592,7 +593,7 @@ fn a_site_that_does_not_build_at_first_is_served_once_it_does() {
     let server = Server::start(&site);
     let events = Events::connect(&server);
     let first = events.next();
-    assert_eq!(first["diagnostics"][0]["path"], LEEDS, "{first}");
+    assert_eq!(first["diagnostics"][0]["file"], LEEDS, "{first}");
     let (status, _, body) = server.request("GET", "/", "");
     assert_eq!(status, 404);
     assert!(String::from_utf8(body).unwrap().contains("/__ntg/live.js"));

@@ -2,7 +2,7 @@
 //! order whatever the file system returns.
 
 use super::{Entry, FOLDERS, Inputs, SETTINGS, Source};
-use crate::diagnostic::{Diagnostic, display_path};
+use crate::diagnostic::{Code, Diagnostic, display_path};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -22,6 +22,7 @@ impl Disk<'_> {
                 Ok(e) => inputs.insert(rel.to_string(), e),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => inputs.problems.push(Diagnostic::new(
+                    Code::UnreadableFile,
                     *rel,
                     None,
                     format!("cannot read file: {e}"),
@@ -49,7 +50,12 @@ impl Source for Disk<'_> {
             .map(|abs| {
                 let rel = display_path(root, abs);
                 let entry = read(abs).map_err(|e| {
-                    Diagnostic::new(rel.clone(), None, format!("cannot read file: {e}"))
+                    Diagnostic::new(
+                        Code::UnreadableFile,
+                        rel.clone(),
+                        None,
+                        format!("cannot read file: {e}"),
+                    )
                 });
                 (rel, entry)
             })
@@ -90,9 +96,12 @@ fn walk(root: &Path, dir: &Path, inputs: &mut Inputs, found: &mut Vec<PathBuf>) 
             Ok(_) => {}
             Err(e) => {
                 let path = display_path(root, e.path().unwrap_or(dir));
-                inputs
-                    .problems
-                    .push(Diagnostic::new(path, None, format!("cannot read: {e}")));
+                inputs.problems.push(Diagnostic::new(
+                    Code::UnreadableFile,
+                    path,
+                    None,
+                    format!("cannot read: {e}"),
+                ));
             }
         }
     }

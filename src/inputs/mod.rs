@@ -10,7 +10,7 @@ mod memory;
 pub use disk::Disk;
 pub use memory::Memory;
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Code, Diagnostic, LineIndex};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The folders below the site root whose files a build reads, and the one file it reads
@@ -74,6 +74,7 @@ impl SourceFile {
                 let good = e.valid_up_to();
                 let valid = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
                 return Err(Diagnostic::at(
+                    Code::InvalidUtf8,
                     rel,
                     LineIndex::new(valid).pos(good),
                     "file is not valid UTF-8",
@@ -146,6 +147,7 @@ impl Inputs {
             .filter(|(_, e)| matches!(e, Entry::Link))
             .map(|(rel, _)| {
                 Diagnostic::new(
+                    Code::SkippedSymlink,
                     rel.as_str(),
                     None,
                     "symbolic link skipped: ntg reads only files inside the site",
@@ -166,8 +168,14 @@ impl Inputs {
     /// Reads the text file `rel`, which the build needs by name: missing, a link, or not
     /// UTF-8 is an error on it.
     pub fn required(&self, rel: &str) -> Result<SourceFile, Diagnostic> {
-        self.optional(rel)
-            .unwrap_or_else(|| Err(Diagnostic::new(rel, None, "file is missing")))
+        self.optional(rel).unwrap_or_else(|| {
+            Err(Diagnostic::new(
+                Code::MissingFile,
+                rel,
+                None,
+                "file is missing",
+            ))
+        })
     }
 
     /// Reads the text file `rel` if there is one: a link or text that is not UTF-8 is an
@@ -176,6 +184,7 @@ impl Inputs {
         match self.entries.get(rel)? {
             Entry::File { bytes, .. } => Some(SourceFile::decode(rel, bytes)),
             Entry::Link => Some(Err(Diagnostic::new(
+                Code::LinkedFile,
                 rel,
                 None,
                 "is a symbolic link, which ntg does not follow: it reads only files inside the site",

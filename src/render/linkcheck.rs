@@ -1,7 +1,7 @@
 //! Checks every internal link of every body once all pages and their anchors are known: the
 //! one place that decides whether a link is good, broken, or points at something unpublished.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::render::markdown::{Rendered, Target};
 use crate::resolve::site::Site;
 use crate::suggest::nearest;
@@ -65,14 +65,16 @@ pub fn check<'p, 'a>(pages: &'p [Page<'a>], known: &Known) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for page in pages {
         for link in &page.body.links {
-            let (message, help) = match (resolve(page, &link.target), &link.anchor) {
+            let (code, message, help) = match (resolve(page, &link.target), &link.anchor) {
                 (Resolved::Page(t), Some(a)) if !has_anchor(t.body, a) => (
+                    Code::BrokenAnchor,
                     format!("broken anchor: `#{a}` is not a heading of {}", t.path),
                     nearest(a, t.body.headings.iter().map(|h| h.id.as_str()))
                         .map(|n| format!("did you mean `#{n}`?")),
                 ),
                 (Resolved::Page(_) | Resolved::Failed, _) | (Resolved::Generated, None) => continue,
                 (Resolved::Generated, Some(a)) => (
+                    Code::UncheckableAnchor,
                     format!(
                         "anchor `#{a}` cannot be checked on the generated page `{}`",
                         link.raw.split('#').next().unwrap_or("")
@@ -80,6 +82,7 @@ pub fn check<'p, 'a>(pages: &'p [Page<'a>], known: &Known) -> Vec<Diagnostic> {
                     Some("link to the page without the anchor".to_string()),
                 ),
                 (Resolved::Unpublished(why), _) => (
+                    Code::UnpublishedLink,
                     format!("link to `{}`, which is not published ({why})", link.raw),
                     None,
                 ),
@@ -90,12 +93,13 @@ pub fn check<'p, 'a>(pages: &'p [Page<'a>], known: &Known) -> Vec<Diagnostic> {
                         "does not exist"
                     };
                     (
+                        Code::BrokenLink,
                         format!("broken link: `{}` {what}", link.raw),
                         suggestion(page, &link.target, &by_path, &by_url, known),
                     )
                 }
             };
-            diags.push(Diagnostic::at(page.path, link.pos, message).with_help(help));
+            diags.push(Diagnostic::at(code, page.path, link.pos, message).with_help(help));
         }
     }
     diags

@@ -20,7 +20,7 @@ mod view;
 use crate::names::label;
 pub use theme::Theme;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::join::Facts;
 use crate::names::hash::{ContentHash, Hasher};
 use crate::render::markdown::Rendered;
@@ -1008,18 +1008,29 @@ impl Origins for Vec<(String, String)> {
 /// when Tera knows them.
 fn template_diagnostic(e: &tera::Error, origins: &dyn Origins, what: &str) -> Diagnostic {
     let located = |name: &str| origins.origin(name).unwrap_or("templates").to_string();
-    match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Diagnostic::at(
+    let at = |code, r: &tera::ReportError| {
+        Diagnostic::at(
+            code,
             &located(r.filename()),
             crate::diagnostic::Pos::new(r.span().start_line, r.span().start_col + 1),
             format!("{what}: {}", r.message()),
-        ),
+        )
+    };
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) => at(Code::TemplateSyntax, r),
+        tera::ErrorKind::RenderingError(r) => at(Code::TemplateRender, r),
         tera::ErrorKind::MissingParent { current, .. } => Diagnostic::new(
+            Code::MissingParentTemplate,
             located(current),
             None,
             format!("{what}: {}", error_chain(e)),
         ),
-        _ => Diagnostic::new("templates", None, format!("{what}: {}", error_chain(e))),
+        _ => Diagnostic::new(
+            Code::TemplateError,
+            "templates",
+            None,
+            format!("{what}: {}", error_chain(e)),
+        ),
     }
 }
 

@@ -3,7 +3,7 @@
 //! diagnostic at the first item too deep, found in one pass that stops there, because the
 //! HTML parser behind the sanitiser takes time quadratic in the depth of what it is given.
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Code, Diagnostic, LineIndex};
 use crate::render::html_tokens::each_token_ending;
 use html5ever::tokenizer::{EndTag, StartTag, TagToken};
 use pulldown_cmark::{Event, Tag, TagEnd};
@@ -31,6 +31,7 @@ pub fn check<'a>(
                 if blocks > MAX_DEPTH {
                     let pos = lines.pos(body_offset + range.start);
                     return Err(Diagnostic::at(
+                        Code::NestingTooDeep,
                         path,
                         pos,
                         format!(
@@ -49,6 +50,7 @@ pub fn check<'a>(
                     let end = range.start + at;
                     let start = body[..end].rfind('<').unwrap_or(range.start);
                     return Err(Diagnostic::at(
+                        Code::NestingTooDeep,
                         path,
                         lines.pos(body_offset + start),
                         format!("raw HTML is nested more than {MAX_DEPTH} elements deep here, at `<{name}>`"),

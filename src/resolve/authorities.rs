@@ -1,6 +1,6 @@
 //! `data/local-authorities.csv`: English local authorities by GSS code, name and region.
 
-use crate::diagnostic::{Diagnostic, Pos, printable};
+use crate::diagnostic::{Code, Diagnostic, Pos, printable};
 use crate::inputs::SourceFile;
 use crate::names::gss::{CodeForm, GssCode, gss_help};
 use crate::resolve::csvfile::{Csv, field_column};
@@ -123,6 +123,7 @@ impl Authorities {
                 let also = ", DfE's combined form `E06000061 / E06000062`, or its placeholder `z`";
                 diags.push(
                     Diagnostic::at(
+                        Code::InvalidLaCode,
                         &file.rel,
                         at(),
                         format!("`{}` is not a local authority code", printable(code)),
@@ -133,6 +134,7 @@ impl Authorities {
             };
             if !seen.insert(code.to_string()) {
                 diags.push(Diagnostic::at(
+                    Code::DuplicateLaCode,
                     &file.rel,
                     Pos::new(line, 1),
                     format!("local authority code `{code}` is listed twice"),

@@ -1,6 +1,6 @@
 //! `site.yaml`, and the base URL every link and canonical address is built on.
 
-use crate::diagnostic::{Diagnostic, printable};
+use crate::diagnostic::{Code, Diagnostic, printable};
 use crate::inputs::{Inputs, SourceFile};
 use crate::resolve::frontmatter::Fields;
 use std::fmt;
@@ -101,7 +101,7 @@ impl SiteConfig {
                     let help = "write the address the site is served from, such as \
                                 `https://example.org/digest/`, with no spaces, quotes or \
                                 angle brackets";
-                    f.error(base_pos, msg, Some(help.into()))
+                    f.error(Code::InvalidBaseUrl, base_pos, msg, Some(help.into()))
                 })
                 .ok(),
             None => None,
@@ -111,6 +111,7 @@ impl SiteConfig {
         {
             let pos = f.key_pos("language");
             f.error(
+                Code::InvalidLanguage,
                 pos,
                 format!("`{lang}` is not a BCP 47 language tag"),
                 Some("use a tag such as `en` or `en-GB`".into()),
@@ -119,9 +120,15 @@ impl SiteConfig {
         if let Some(t) = &theme {
             let pos = f.key_pos("theme");
             if !crate::names::is_slug(t) {
-                f.error(pos, format!("theme `{t}` is not a folder name"), None);
+                f.error(
+                    Code::InvalidSiteTheme,
+                    pos,
+                    format!("theme `{t}` is not a folder name"),
+                    None,
+                );
             } else if !inputs.is_folder(&format!("themes/{t}")) {
                 f.error(
+                    Code::MissingSiteTheme,
                     pos,
                     format!("theme `{t}` not found: there is no folder themes/{t}/"),
                     None,

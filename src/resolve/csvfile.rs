@@ -2,7 +2,7 @@
 //! statistical neighbours) one way: the header, then every record with its line, each
 //! malformed record reported at its line instead of stopping the read.
 
-use crate::diagnostic::{Bounded, Diagnostic, Pos, ends_line};
+use crate::diagnostic::{Bounded, Code, Diagnostic, Pos, ends_line};
 use crate::suggest::did_you_mean;
 
 /// A CSV file opened and its header read.
@@ -22,7 +22,14 @@ impl<'a> Csv<'a> {
             .from_reader(text.as_bytes());
         let headers = reader
             .headers()
-            .map_err(|e| Diagnostic::at(rel, Pos::START, format!("cannot read header: {e}")))?
+            .map_err(|e| {
+                Diagnostic::at(
+                    Code::MalformedCsv,
+                    rel,
+                    Pos::START,
+                    format!("cannot read header: {e}"),
+                )
+            })?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
@@ -46,8 +53,13 @@ impl<'a> Csv<'a> {
             .zip(&found)
             .filter(|(_, f)| f.is_none())
             .map(|(n, _)| {
-                Diagnostic::at(self.rel, Pos::START, format!("missing column `{n}`"))
-                    .with_help(did_you_mean(n, self.headers.iter().map(String::as_str)))
+                Diagnostic::at(
+                    Code::MissingColumn,
+                    self.rel,
+                    Pos::START,
+                    format!("missing column `{n}`"),
+                )
+                .with_help(did_you_mean(n, self.headers.iter().map(String::as_str)))
             })
             .collect();
         if missing.is_empty() {
@@ -94,6 +106,7 @@ impl<'a> Csv<'a> {
                 Err(e) => {
                     let line = line_at(e.position().map_or(0, |p| p.byte() as usize));
                     diags.push(Diagnostic::at(
+                        Code::MalformedCsv,
                         self.rel,
                         Pos::new(line, 1),
                         format!("malformed row: {}", message(&e)),

@@ -4,7 +4,7 @@
 //! Each document kind asks for its keys with `required` and `optional`; the keys it asked for
 //! are the schema, so `finish` can name every other key as unknown, with the nearest known key.
 
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::resolve::yaml::{self, Node, Value};
 use crate::suggest::did_you_mean;
 use serde::de::DeserializeOwned;
@@ -36,7 +36,12 @@ impl<'a> Fields<'a> {
             Value::Map(entries) => entries,
             Value::Null => Vec::new(),
             _ => {
-                return Err(Diagnostic::at(path, pos, "expected `key: value` lines"));
+                return Err(Diagnostic::at(
+                    Code::NotAMapping,
+                    path,
+                    pos,
+                    "expected `key: value` lines",
+                ));
             }
         };
         Ok(Fields {
@@ -62,6 +67,7 @@ impl<'a> Fields<'a> {
         self.asked.push(key);
         if self.entry(key).is_none() {
             self.diags.push(Diagnostic::at(
+                Code::MissingRequiredKey,
                 self.path,
                 self.missing,
                 format!("missing required key `{key}`"),
@@ -82,7 +88,7 @@ impl<'a> Fields<'a> {
         let (k, value) = self.entry(key)?;
         let pos = k.pos;
         if value.is_null() {
-            self.error(pos, format!("`{key}` has no value"), None);
+            self.error(Code::EmptyValue, pos, format!("`{key}` has no value"), None);
             return None;
         }
         match value.read::<T>() {
@@ -92,6 +98,7 @@ impl<'a> Fields<'a> {
                 let help = sequence_expected
                     .then(|| format!("write a list, such as `{key}: [first, second]`"));
                 self.error(
+                    Code::WrongType,
                     pos,
                     format!("`{key}`: {}", yaml::humanise(&e.to_string())),
                     help,
@@ -101,10 +108,10 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Records an error found while checking a value this reader gave out.
-    pub fn error(&mut self, pos: Pos, message: String, help: Option<String>) {
+    /// Records an error of kind `code` found while checking a value this reader gave out.
+    pub fn error(&mut self, code: Code, pos: Pos, message: String, help: Option<String>) {
         self.diags
-            .push(Diagnostic::at(self.path, pos, message).with_help(help));
+            .push(Diagnostic::at(code, self.path, pos, message).with_help(help));
     }
 
     /// Where `key` is written (the missing-key position if it is not).
@@ -130,7 +137,7 @@ impl<'a> Fields<'a> {
             .collect();
         for (key, pos) in unknown {
             let help = did_you_mean(&key, self.asked.iter().copied());
-            self.error(pos, format!("unknown key `{key}`"), help);
+            self.error(Code::UnknownKey, pos, format!("unknown key `{key}`"), help);
         }
         self.diags
     }

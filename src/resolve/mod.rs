@@ -12,7 +12,7 @@ pub mod site;
 pub mod taxonomy;
 pub mod yaml;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inputs::{Inputs, SETTINGS, SourceFile};
 use authorities::Authorities;
 use config::SiteConfig;
@@ -231,21 +231,29 @@ fn content_files(inputs: &Inputs) -> (Vec<ContentFile<'_>>, Vec<Diagnostic>) {
             (Some(s), 2.., false) => files.push((rel, bytes, Role::Document(s))),
             (None, 1, true) => files.push((rel, bytes, Role::Home)),
             (_, _, true) => diags.push(
-                Diagnostic::new(rel, None, "an _index.md here introduces nothing").with_help(Some(
-                    format!(
-                        "only content/_index.md (the home page) and content/{{{}}}/_index.md \
+                Diagnostic::new(
+                    Code::MisplacedIndex,
+                    rel,
+                    None,
+                    "an _index.md here introduces nothing",
+                )
+                .with_help(Some(format!(
+                    "only content/_index.md (the home page) and content/{{{}}}/_index.md \
                          (a section's listing page) are read",
-                        Section::LISTED.map(Section::dir).join(",")
-                    ),
-                )),
+                    Section::LISTED.map(Section::dir).join(",")
+                ))),
             ),
             _ => diags.push(
-                Diagnostic::new(rel, None, "file is not in a content section").with_help(Some(
-                    format!(
-                        "put documents in content/{{{}}}/; only content/_index.md stands alone",
-                        Section::ALL.map(Section::dir).join(",")
-                    ),
-                )),
+                Diagnostic::new(
+                    Code::StrayFile,
+                    rel,
+                    None,
+                    "file is not in a content section",
+                )
+                .with_help(Some(format!(
+                    "put documents in content/{{{}}}/; only content/_index.md stands alone",
+                    Section::ALL.map(Section::dir).join(",")
+                ))),
             ),
         }
     }

@@ -1,7 +1,7 @@
 //! The controlled vocabularies of `data/taxonomies.yaml`: themes, groups, outcomes and
 //! evidence levels. A slug of one vocabulary is a different type from a slug of another.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inputs::SourceFile;
 use crate::resolve::yaml::spanned_pos;
 use crate::suggest::did_you_mean;
@@ -29,23 +29,26 @@ pub trait Kind:
     const KEY: &'static str;
     /// How a page names one term of it: `theme`.
     const SINGULAR: &'static str;
+    /// The code of a term that is not in it.
+    const UNKNOWN: Code;
 }
 
 macro_rules! kinds {
-    ($($kind:ident = $key:literal, $singular:literal;)*) => {$(
+    ($($kind:ident = $key:literal, $singular:literal, $unknown:ident;)*) => {$(
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $kind {}
         impl Kind for $kind {
             const KEY: &'static str = $key;
             const SINGULAR: &'static str = $singular;
+            const UNKNOWN: Code = Code::$unknown;
         }
     )*};
 }
 
 kinds! {
-    ThemeKind = "themes", "theme";
-    GroupKind = "groups", "group";
-    OutcomeKind = "outcomes", "outcome";
+    ThemeKind = "themes", "theme", UnknownTheme;
+    GroupKind = "groups", "group", UnknownGroup;
+    OutcomeKind = "outcomes", "outcome", UnknownOutcome;
 }
 
 /// A slug known to be defined in its vocabulary.
@@ -211,6 +214,7 @@ impl Taxonomies {
                 let slug = t.slug.value;
                 if !crate::names::is_slug(&slug) {
                     diags.push(Diagnostic::new(
+                        Code::InvalidTermSlug,
                         &file.rel,
                         pos,
                         format!(
@@ -222,6 +226,7 @@ impl Taxonomies {
                 }
                 if index.insert(slug.clone(), terms.len()).is_some() {
                     diags.push(Diagnostic::new(
+                        Code::DuplicateTerm,
                         &file.rel,
                         pos,
                         format!("{} `{slug}` is defined twice", K::SINGULAR),
@@ -241,6 +246,7 @@ impl Taxonomies {
             let level = l.level.value;
             if levels.iter().any(|seen| seen.level == level) {
                 diags.push(Diagnostic::new(
+                    Code::DuplicateTerm,
                     &file.rel,
                     Some(spanned_pos(&l.level)),
                     format!("evidence level `{level}` is defined twice"),

@@ -7,7 +7,7 @@
 //! [`MAX_ALIASES`] aliases, or aliases repeating more than [`MAX_REPLAYED`] parser events in
 //! all is a diagnostic.
 
-use crate::diagnostic::{Diagnostic, LineIndex, Pos};
+use crate::diagnostic::{Code, Diagnostic, LineIndex, Pos};
 use serde::de::value::{Error as ValueError, MapDeserializer, SeqDeserializer};
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
 use serde_saphyr::budget::BudgetBreach;
@@ -123,15 +123,17 @@ fn diagnostic(path: &str, text: &str, err: &Error, first_line: usize) -> Diagnos
             _ => break,
         }
     }
-    let (message, help) = words(inner, through_alias);
-    Diagnostic::at(path, pos, message).with_help(help)
+    let (code, message, help) = words(inner, through_alias);
+    Diagnostic::at(code, path, pos, message).with_help(help)
 }
 
-fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
+/// The kind of a parser error, and what to tell the writer about it.
+fn words(err: &Error, through_alias: bool) -> (Code, String, Option<String>) {
     // The parser counts brackets (`[`, `{`) alone, and stops at the first one past the limit
     // even before it sees the rest; the budget counts every level, indented ones too.
     let too_deep = |message: String| {
         (
+            Code::YamlTooDeep,
             message,
             Some(format!(
                 "ntg reads at most {MAX_DEPTH} levels of lists and mappings inside each other; \
@@ -141,6 +143,7 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
     };
     let aliases = || {
         (
+            Code::YamlAliasLimit,
             "YAML aliases expand too far".to_string(),
             Some(format!(
                 "each alias (`*name`) repeats its anchor's whole value; a file may use at \
@@ -159,10 +162,12 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
             BudgetBreach::Nodes { .. } if through_alias => aliases(),
             BudgetBreach::Aliases { .. } => aliases(),
             BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => (
+                Code::YamlTooLarge,
                 format!("YAML holds more than {} values", thousands(MAX_NODES)),
                 Some("split the file, or write fewer keys and list items".into()),
             ),
             other => (
+                Code::YamlTooLarge,
                 format!("YAML is larger than ntg reads ({other:?})"),
                 Some("split the file into smaller ones".into()),
             ),
@@ -180,6 +185,7 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
         | Error::AliasReplayStackDepthExceeded { .. } => aliases(),
         // The library's own words name its API ("use from_str_multiple"), not the fix.
         Error::MultipleDocuments { .. } => (
+            Code::MultipleYamlDocuments,
             "a second YAML document starts here: a `---` line before it ended the first, and \
              ntg reads one document a file"
                 .into(),
@@ -190,28 +196,41 @@ fn words(err: &Error, through_alias: bool) -> (String, Option<String>) {
             ),
         ),
         Error::DuplicateMappingKey { key, .. } => (
+            Code::DuplicateKey,
             match key {
                 Some(k) => format!("malformed YAML: duplicate entry with key \"{k}\""),
                 None => "malformed YAML: duplicate entry".into(),
             },
             Some("write each key once".into()),
         ),
-        // Type errors of a file read straight into a struct: serde's own words.
-        Error::SerdeInvalidType { .. }
-        | Error::SerdeInvalidValue { .. }
-        | Error::SerdeInvalidLength { .. }
-        | Error::SerdeUnknownField { .. }
-        | Error::SerdeUnknownVariant { .. }
-        | Error::SerdeMissingField { .. }
-        | Error::InvalidBooleanStrict { .. }
-        | Error::Message { .. } => (
+        // Errors of a file read straight into a struct: serde's own words.
+        Error::SerdeUnknownField { .. } => (
+            Code::UnknownKey,
             humanise(&serde_saphyr::DefaultMessageFormatter.format_message(err)),
             None,
         ),
-        Error::InvalidScalar { ty, .. } => {
-            (humanise(&format!("invalid value, expected {ty}")), None)
-        }
+        Error::SerdeMissingField { .. } => (
+            Code::MissingRequiredKey,
+            humanise(&serde_saphyr::DefaultMessageFormatter.format_message(err)),
+            None,
+        ),
+        Error::SerdeInvalidType { .. }
+        | Error::SerdeInvalidValue { .. }
+        | Error::SerdeInvalidLength { .. }
+        | Error::SerdeUnknownVariant { .. }
+        | Error::InvalidBooleanStrict { .. }
+        | Error::Message { .. } => (
+            Code::WrongType,
+            humanise(&serde_saphyr::DefaultMessageFormatter.format_message(err)),
+            None,
+        ),
+        Error::InvalidScalar { ty, .. } => (
+            Code::WrongType,
+            humanise(&format!("invalid value, expected {ty}")),
+            None,
+        ),
         _ => (
+            Code::InvalidYaml,
             format!(
                 "malformed YAML: {}",
                 serde_saphyr::DefaultMessageFormatter.format_message(err)

@@ -20,7 +20,7 @@ pub use index::open;
 pub use query::{Filters, Hit, query_terms, search as run};
 pub use shown::{Answer, Shown};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::names::build_id::BuildId;
 use crate::names::store::{INDEX_DIR, INDEX_STAGING};
 use crate::resolve::site::Site;
@@ -42,7 +42,12 @@ impl Drop for Staged {
 }
 
 fn failed(what: &str, e: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::new(INDEX_DIR, None, format!("{what}: {e}"))
+    Diagnostic::new(
+        Code::SearchIndexFailed,
+        INDEX_DIR,
+        None,
+        format!("{what}: {e}"),
+    )
 }
 
 /// Analyses and exports `docs`, keeping the state in a fresh folder next to the site's other

@@ -62,7 +62,7 @@
     for (const d of diagnostics) {
       const item = document.createElement('li');
       item.className = `ntg-live-${d.severity}`;
-      const where = d.pos ? `${d.path}:${d.pos.line}:${d.pos.col}` : d.path;
+      const where = d.line === null ? d.file : `${d.file}:${d.line}:${d.column}`;
       item.append(line('code', 'ntg-live-where', where),
         line('span', 'ntg-live-severity', ` ${d.severity}: `),
         line('span', 'ntg-live-message', d.message));

@@ -28,6 +28,7 @@ pub use staging::{Old, Retired, Staging};
 pub use target::Target;
 
 use crate::Diagnostic;
+use crate::diagnostic::Code;
 use crate::names::hash::ContentHash;
 use manifest::{Manifest, Previous, Record, Recorder};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -61,8 +62,14 @@ pub trait Sink: Sync {
 /// sees it.
 pub fn put(sink: &dyn Sink, rel: &str, bytes: &[u8]) -> Result<(), crate::Diagnostic> {
     let rel = crate::outpath::OutputPath::checked(rel)?;
-    sink.put(&rel, bytes)
-        .map_err(|e| crate::Diagnostic::new(rel.as_str(), None, format!("cannot write: {e}")))
+    sink.put(&rel, bytes).map_err(|e| {
+        crate::Diagnostic::new(
+            crate::diagnostic::Code::WriteFailed,
+            rel.as_str(),
+            None,
+            format!("cannot write: {e}"),
+        )
+    })
 }
 
 /// Takes the previous build's `rel` into `sink` (see `Sink::reuse`); false for a path that is
@@ -297,9 +304,15 @@ impl Folder {
             |d: &Diagnostic| refused.contains(&d.path) || (shared && d.path == beside_shown);
         diags.retain(|d| !same_failure(d));
         diags.push(
-            Diagnostic::new(shown, None, format!("cannot write the site: {e}")).with_help(Some(
-                format!("writing stopped at `{rel}`, the first file that could not be written"),
-            )),
+            Diagnostic::new(
+                Code::WriteFailed,
+                shown,
+                None,
+                format!("cannot write the site: {e}"),
+            )
+            .with_help(Some(format!(
+                "writing stopped at `{rel}`, the first file that could not be written"
+            ))),
         );
         diags
     }

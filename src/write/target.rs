@@ -4,6 +4,7 @@
 
 use super::marker;
 use crate::Diagnostic;
+use crate::diagnostic::Code;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
@@ -35,7 +36,8 @@ impl Target {
     pub fn check(root: &Path, out: &Path, force: bool) -> Result<Target, Diagnostic> {
         let shown = out.display().to_string();
         let refuse = |message: String, help: &str| {
-            Diagnostic::new(shown.as_str(), None, message).with_help(Some(help.to_string()))
+            Diagnostic::new(Code::OutputRefused, shown.as_str(), None, message)
+                .with_help(Some(help.to_string()))
         };
         let unreadable = |what: &Path, e: io::Error| {
             refuse(
@@ -45,6 +47,7 @@ impl Target {
         };
         let site = root.canonicalize().map_err(|e| {
             Diagnostic::new(
+                Code::UnreadableFile,
                 root.display().to_string(),
                 None,
                 format!("cannot read the site's folder: {e}"),

@@ -5,7 +5,7 @@ use super::{
     CaseStudy, Common, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
     HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, doc_slug,
 };
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::inputs::SourceFile;
 use crate::names::date::Date;
 use crate::names::indicator::IndicatorId;
@@ -96,6 +96,7 @@ fn read_common(f: &mut Fields, stem: &str, section: Section, tax: &Taxonomies) -
         if n > SUMMARY_MAX {
             let pos = f.key_pos("summary");
             f.error(
+                Code::SummaryTooLong,
                 pos,
                 format!("`summary` is {n} characters long; the most is {SUMMARY_MAX}"),
                 Some("shorten it: listings and search results show it whole".into()),
@@ -147,11 +148,13 @@ fn read_slug(f: &mut Fields, stem: &str) -> (Option<DocSlug>, Pos) {
         match parsed {
             Ok(_) => {}
             Err(SlugError::Characters) => f.error(
+                Code::InvalidSlug,
                 pos,
                 format!("slug `{s}` may hold only a-z, 0-9 and single hyphens"),
                 Some(suggest_slug(&s, "write it")),
             ),
             Err(SlugError::TooLong(n)) => f.error(
+                Code::SlugTooLong,
                 pos,
                 format!("the slug {}", too_long(n)),
                 Some("a slug names a folder of the site: shorten it".into()),
@@ -163,6 +166,7 @@ fn read_slug(f: &mut Fields, stem: &str) -> (Option<DocSlug>, Pos) {
     match parsed {
         Ok(_) => {}
         Err(SlugError::Characters) => f.error(
+            Code::InvalidSlug,
             Pos::START,
             format!("file name `{stem}` is not a valid slug (a-z, 0-9 and single hyphens)"),
             Some(match doc_slug(stem) {
@@ -171,6 +175,7 @@ fn read_slug(f: &mut Fields, stem: &str) -> (Option<DocSlug>, Pos) {
             }),
         ),
         Err(SlugError::TooLong(n)) => f.error(
+            Code::SlugTooLong,
             Pos::START,
             format!("the file name, this document's slug, {}", too_long(n)),
             Some("rename the file, or set a shorter `slug:`".into()),
@@ -193,6 +198,7 @@ fn read_terms<K: TaxonomyKind>(
     if required && raw.is_empty() {
         let pos = f.key_pos(K::KEY);
         f.error(
+            Code::EmptyValue,
             pos,
             format!("`{}` needs at least one {}", K::KEY, K::SINGULAR),
             None,
@@ -208,7 +214,12 @@ fn read_terms<K: TaxonomyKind>(
             Err(help) => {
                 ok = false;
                 let pos = f.value_pos(K::KEY, s);
-                f.error(pos, format!("unknown {} `{s}`", K::SINGULAR), help);
+                f.error(
+                    K::UNKNOWN,
+                    pos,
+                    format!("unknown {} `{s}`", K::SINGULAR),
+                    help,
+                );
             }
         }
     }
@@ -221,7 +232,12 @@ fn read_level(f: &mut Fields, tax: &Taxonomies) -> Option<Level> {
         Ok(l) => Some(l),
         Err(help) => {
             let pos = f.key_pos("evidence_level");
-            f.error(pos, format!("unknown evidence level `{n}`"), help);
+            f.error(
+                Code::UnknownEvidenceLevel,
+                pos,
+                format!("unknown evidence level `{n}`"),
+                help,
+            );
             None
         }
     }
@@ -240,7 +256,12 @@ fn read_status<T: Copy>(
         let help = did_you_mean(&s, names.iter().copied())
             .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
         let pos = f.value_pos("status", &s);
-        f.error(pos, format!("unknown status `{s}`"), Some(help));
+        f.error(
+            Code::UnknownStatus,
+            pos,
+            format!("unknown status `{s}`"),
+            Some(help),
+        );
     }
     parsed
 }
@@ -255,6 +276,7 @@ fn read_authorities(f: &mut Fields, las: &Authorities, required: bool) -> Option
     if required && raw.is_empty() {
         let pos = f.key_pos(KEY);
         f.error(
+            Code::EmptyValue,
             pos,
             "`local_authorities` needs at least one local authority".into(),
             None,
@@ -270,11 +292,17 @@ fn read_authorities(f: &mut Fields, las: &Authorities, required: bool) -> Option
             Ok(_) => {}
             Err(LookupError::Unknown { help }) => {
                 ok = false;
-                f.error(pos, format!("unknown local authority `{s}`"), help);
+                f.error(
+                    Code::UnknownLocalAuthority,
+                    pos,
+                    format!("unknown local authority `{s}`"),
+                    help,
+                );
             }
             Err(LookupError::NoPage { help }) => {
                 ok = false;
                 f.error(
+                    Code::LocalAuthorityWithoutPage,
                     pos,
                     format!("`{s}` is not one local authority, so it has no page"),
                     Some(help),
@@ -283,6 +311,7 @@ fn read_authorities(f: &mut Fields, las: &Authorities, required: bool) -> Option
             Err(LookupError::Ambiguous { codes }) => {
                 ok = false;
                 f.error(
+                    Code::AmbiguousLocalAuthority,
                     pos,
                     format!(
                         "local authority name `{s}` is ambiguous: it matches {}",
@@ -307,7 +336,12 @@ fn read_refs(f: &mut Fields, key: &'static str) -> Option<Vec<Located<DocSlug>>>
             Some(value) => out.push(Located { value, pos }),
             None => {
                 ok = false;
-                f.error(pos, format!("`{s}` is not a document slug"), None);
+                f.error(
+                    Code::InvalidReference,
+                    pos,
+                    format!("`{s}` is not a document slug"),
+                    None,
+                );
             }
         }
     }
@@ -330,7 +364,12 @@ fn read_case_study(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Opt
                 let pos = f.value_pos("indicators", id);
                 let help =
                     help.or_else(|| Some("indicators are defined in data/indicators.yaml".into()));
-                f.error(pos, format!("unknown indicator `{id}`"), help);
+                f.error(
+                    Code::UnknownIndicator,
+                    pos,
+                    format!("unknown indicator `{id}`"),
+                    help,
+                );
             }
         }
     }
@@ -365,7 +404,12 @@ fn read_evidence(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Optio
             match DocSlug::parse(&s) {
                 Some(value) => Ok(Some(Located { value, pos })),
                 None => {
-                    f.error(pos, format!("`{s}` is not a case-study slug"), None);
+                    f.error(
+                        Code::InvalidReference,
+                        pos,
+                        format!("`{s}` is not a case-study slug"),
+                        None,
+                    );
                     Err(())
                 }
             }

@@ -2,7 +2,7 @@
 //! `supports`, `challenges` and `promoted_to` naming a document that exists.
 
 use super::{DocSlug, Document, Kind, Located, Section};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::Failed;
 use crate::resolve::routes::GENERATED_SECTIONS;
 use crate::resolve::site::Site;
@@ -19,6 +19,7 @@ pub fn cross_check(docs: &[Document], failed: &[Failed]) -> Vec<Diagnostic> {
         if d.section() == Section::Pages && GENERATED_SECTIONS.contains(&first_segment) {
             diags.push(
                 Diagnostic::at(
+                    Code::ReservedUrl,
                     &d.path,
                     d.common.slug_pos,
                     format!("page URL `{}` is one that ntg generates", d.url),
@@ -29,6 +30,7 @@ pub fn cross_check(docs: &[Document], failed: &[Failed]) -> Vec<Diagnostic> {
             by_url.insert(&d.url, first);
             diags.push(
                 Diagnostic::at(
+                    Code::DuplicateSlug,
                     &d.path,
                     d.common.slug_pos,
                     format!("URL `{}` is taken by both {first} and {}", d.url, d.path),
@@ -53,8 +55,13 @@ pub fn cross_check(docs: &[Document], failed: &[Failed]) -> Vec<Diagnostic> {
     let mut check = |d: &Document, r: &Located<DocSlug>, known: &BTreeSet<&str>, what: &str| {
         if !known.contains(r.value.as_str()) {
             diags.push(
-                Diagnostic::at(&d.path, r.pos, format!("unknown {what} `{}`", r.value))
-                    .with_help(did_you_mean(r.value.as_str(), known.iter().copied())),
+                Diagnostic::at(
+                    Code::UnknownReference,
+                    &d.path,
+                    r.pos,
+                    format!("unknown {what} `{}`", r.value),
+                )
+                .with_help(did_you_mean(r.value.as_str(), known.iter().copied())),
             );
         }
     };
@@ -103,6 +110,7 @@ pub fn unpublished_refs(site: &Site) -> Vec<Diagnostic> {
         for (r, section, what) in refs {
             if let Some(w) = withheld.get(&(section, r.value.as_str())) {
                 diags.push(Diagnostic::at(
+                    Code::UnpublishedReference,
                     &d.path,
                     r.pos,
                     format!("{what} `{}` is not published ({})", r.value, w.why),

@@ -2,7 +2,7 @@
 //! kept in content so that rewording them is an edit to the site, not to ntg.
 
 use super::Section;
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::inputs::SourceFile;
 use crate::resolve::content::split::split_front_matter;
 use crate::resolve::frontmatter::Fields;
@@ -34,6 +34,7 @@ pub fn read_section_index(
         let at = split.body_offset + offset;
         let line = file.text[..at].matches('\n').count() + 1;
         f.error(
+            Code::SectionIndexBody,
             Pos::new(line, 1),
             "a section's _index.md has front matter only: its listing page shows no body".into(),
             Some("put the words that introduce the section in `description`".into()),

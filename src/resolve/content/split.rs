@@ -1,6 +1,6 @@
 //! The split of a document into its front matter and body.
 
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::inputs::SourceFile;
 
 /// A document split at its front matter fences. Offsets are into the file's text.
@@ -19,7 +19,13 @@ pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Split<'a>, Diagnos
     let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
     let bom = file.text.len() - text.len();
     let no_front_matter = || {
-        Diagnostic::at(&file.rel, Pos::START, "document has no front matter").with_help(Some(
+        Diagnostic::at(
+            Code::NoFrontMatter,
+            &file.rel,
+            Pos::START,
+            "document has no front matter",
+        )
+        .with_help(Some(
             "start the file with a line `---`, then `title: ...` and the other keys, then `---`"
                 .into(),
         ))
@@ -42,10 +48,13 @@ pub fn split_front_matter<'a>(file: &'a SourceFile) -> Result<Split<'a>, Diagnos
         }
         offset += line.len();
     }
-    Err(
-        Diagnostic::at(&file.rel, Pos::START, "front matter is not closed")
-            .with_help(Some("end the front matter with a line `---`".into())),
+    Err(Diagnostic::at(
+        Code::UnclosedFrontMatter,
+        &file.rel,
+        Pos::START,
+        "front matter is not closed",
     )
+    .with_help(Some("end the front matter with a line `---`".into())))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! period, place and combination of filters, with indicator columns holding numbers or DfE's
 //! symbols for missing values. Every malformed row is reported at its line and column.
 
-use crate::diagnostic::{Diagnostic, Pos, printable};
+use crate::diagnostic::{Code, Diagnostic, Pos, printable};
 use crate::names::gss::{CodeForm, GssCode, gss_help};
 use crate::resolve::authorities::{Authorities, LaCode};
 use crate::resolve::csvfile::{Csv, field_column};
@@ -417,6 +417,7 @@ impl Table {
             let at = |field: usize| Pos::new(line, field_column(raw, field));
             if record.len() != columns.len() {
                 diags.push(Diagnostic::at(
+                    Code::WrongFieldCount,
                     rel,
                     Pos::new(line, 1),
                     format!(
@@ -429,14 +430,15 @@ impl Table {
             }
             let cells: Vec<&str> = record.iter().map(str::trim).collect();
             let mut row_ok = true;
-            let mut error = |field: usize, message: String, help: Option<String>| {
+            let mut error = |code: Code, field: usize, message: String, help: Option<String>| {
                 row_ok = false;
-                diags.push(Diagnostic::at(rel, at(field), message).with_help(help));
+                diags.push(Diagnostic::at(code, rel, at(field), message).with_help(help));
             };
             let identifier = cells[c.identifier];
             let period = match period_shape(identifier) {
                 None => {
                     error(
+                        Code::UnknownTimeIdentifier,
                         c.identifier,
                         format!("unknown time_identifier `{identifier}`"),
                         did_you_mean(
@@ -454,6 +456,7 @@ impl Table {
                             PeriodShape::Year => "four digits, such as `2019`",
                         };
                         error(
+                            Code::InvalidTimePeriod,
                             c.period,
                             format!(
                                 "time_period `{}` does not match time_identifier `{identifier}`",
@@ -476,6 +479,7 @@ impl Table {
                         .into_iter()
                         .chain(OTHER_LEVELS.iter().copied());
                     error(
+                        Code::UnknownGeographicLevel,
                         c.level,
                         format!("unknown geographic_level `{other}`"),
                         did_you_mean(other, known),
@@ -522,12 +526,13 @@ impl Table {
                     };
                     match (code, gss(c.region, "E12000003")) {
                         (Err((i, message, help)), _) | (_, Err((i, message, help))) => {
-                            error(i, message, help);
+                            error(Code::InvalidGssCode, i, message, help);
                             None
                         }
                         (Ok(None), _) if la_form.is_some() => None,
                         (Ok(None), _) => {
                             error(
+                                Code::MissingPlaceCode,
                                 code_col.unwrap_or(c.level),
                                 format!("a {} row needs a `{code_name}`", level.as_str()),
                                 None,
@@ -540,6 +545,7 @@ impl Table {
                                     Some(la) => Some(la),
                                     None => {
                                         error(
+                                            Code::UnknownLaCode,
                                             code_col.unwrap_or(c.level),
                                             format!(
                                                 "`{code}` is not in data/local-authorities.csv"
@@ -575,6 +581,7 @@ impl Table {
                 match Value::parse(cells[i]) {
                     Some(v) => row_values.push(v),
                     None => error(
+                        Code::InvalidNumber,
                         i,
                         if cells[i].is_empty() {
                             format!("`{}` is empty", columns[i])
@@ -653,6 +660,7 @@ pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, 
             Some("Filter") => false,
             other => {
                 diags.push(Diagnostic::at(
+                    Code::InvalidColumnType,
                     rel,
                     Pos::new(line, 1),
                     format!(
@@ -669,6 +677,7 @@ pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, 
                 Ok(n) if n <= 6 => Some(n),
                 _ => {
                     diags.push(Diagnostic::at(
+                        Code::InvalidDecimalPlaces,
                         rel,
                         Pos::new(line, 1),
                         format!("indicator_dp `{s}` is not a number of decimal places from 0 to 6"),
@@ -678,7 +687,12 @@ pub fn parse_meta(rel: &str, text: &str) -> Result<HashMap<String, ColumnMeta>, 
             },
         };
         let Some(name) = get(Some(c_name)) else {
-            diags.push(Diagnostic::at(rel, Pos::new(line, 1), "col_name is empty"));
+            diags.push(Diagnostic::at(
+                Code::EmptyColumnName,
+                rel,
+                Pos::new(line, 1),
+                "col_name is empty",
+            ));
             return;
         };
         out.insert(

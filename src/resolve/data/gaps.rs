@@ -4,7 +4,7 @@
 
 use super::ees::{GeoLevel, PlaceKey, Table, TimePeriod, Value};
 use super::indicators::Indicator;
-use crate::diagnostic::{Bounded, Diagnostic, Pos};
+use crate::diagnostic::{Bounded, Code, Diagnostic, Pos};
 use crate::names::gss::GssCode;
 use crate::resolve::authorities::LaCode;
 use std::collections::BTreeMap;
@@ -343,6 +343,7 @@ pub fn compute(
             };
             let from = diags.len();
             diags.push(Diagnostic::at(
+                Code::DuplicateGapRow,
                 &table.rel,
                 Pos::new(row.line, 1),
                 format!(

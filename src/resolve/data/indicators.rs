@@ -2,7 +2,7 @@
 //! which group. Each entry is read key by key, so every bad key has its own line; the rows it
 //! names are checked against the table once the tables are read.
 
-use crate::diagnostic::{Diagnostic, Pos, printable};
+use crate::diagnostic::{Code, Diagnostic, Pos, printable};
 use crate::inputs::SourceFile;
 use crate::names::indicator::IndicatorId;
 use crate::resolve::frontmatter::Fields;
@@ -147,6 +147,7 @@ impl Indicators {
             };
             if let Some(id) = id.filter(|id| !seen.insert(id.clone())) {
                 diags.push(Diagnostic::at(
+                    Code::DuplicateIndicator,
                     rel,
                     f.value_pos("id", &id),
                     format!("indicator `{id}` is defined twice"),
@@ -174,6 +175,7 @@ impl Indicators {
 
 fn not_a_list(rel: &str, pos: Pos) -> Diagnostic {
     Diagnostic::at(
+        Code::NotAList,
         rel,
         pos,
         "expected a list of indicators, each starting with `- id: ...`",
@@ -197,6 +199,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
             // `/local-authorities/<code>/page/2/` is a council's second page of documents.
             let p = f.value_pos("id", &id);
             f.error(
+                Code::InvalidIndicatorId,
                 p,
                 "`page` cannot be an indicator id: a council's pages of documents use it".into(),
                 Some("name the measure and the group instead, as in `ks2-rwm-fsm`".into()),
@@ -207,6 +210,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
         } else {
             let p = f.value_pos("id", &id);
             f.error(
+                Code::InvalidIndicatorId,
                 p,
                 format!("`{id}` is not a valid indicator id (use a-z, 0-9 and -)"),
                 None,
@@ -219,6 +223,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     if short_title.as_deref().is_some_and(|s| s.trim().is_empty()) {
         let p = f.key_pos("short_title");
         f.error(
+            Code::EmptyValue,
             p,
             "`short_title` is empty".into(),
             Some("write a few words (\"Age 11 reading, writing and maths: free school meals\"), or leave the key out to use the title".into()),
@@ -253,6 +258,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
     if let Some(t) = tolerance.filter(|t| !(t.is_finite() && *t >= 0.0)) {
         let p = f.key_pos("tolerance");
         f.error(
+            Code::InvalidTolerance,
             p,
             format!("`tolerance` must be zero or more, not {t}"),
             None,
@@ -269,6 +275,7 @@ fn read_entry(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Indicator> {
         if !web {
             let p = f.value_pos("source_url", url);
             f.error(
+                Code::InvalidSourceUrl,
                 p,
                 format!("`source_url` `{}` is not a web address", printable(url)),
                 Some(
@@ -327,6 +334,7 @@ fn measures(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Measures> {
         (Some(_), Some(_)) => {
             let p = f.key_pos("groups");
             f.error(
+                Code::ConflictingKeys,
                 p,
                 "both `group` and `groups` are given".into(),
                 Some("keep `group` for one group, or list every group under `groups`".into()),
@@ -336,6 +344,7 @@ fn measures(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Measures> {
         (None, None) => {
             let p = f.key_pos("group");
             f.error(
+                Code::MissingRequiredKey,
                 p,
                 "missing required key `group`".into(),
                 Some(
@@ -350,6 +359,7 @@ fn measures(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Measures> {
             if why.is_some() {
                 let p = f.key_pos("groups_note");
                 f.error(
+                    Code::MisusedGroupsNote,
                     p,
                     "`groups_note` says why several groups are named, but `group` names one".into(),
                     Some("use `note` for a caveat about one group".into()),
@@ -364,7 +374,12 @@ fn measures(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Measures> {
                 match resolve_term(f, "groups", s, vocab) {
                     Some(slug) if groups.contains(&slug) => {
                         let p = f.value_pos("groups", s);
-                        f.error(p, format!("group `{s}` is listed twice"), None);
+                        f.error(
+                            Code::DuplicateGroup,
+                            p,
+                            format!("group `{s}` is listed twice"),
+                            None,
+                        );
                         ok = false;
                     }
                     Some(slug) => groups.push(slug),
@@ -377,13 +392,14 @@ fn measures(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Measures> {
             match (groups.len(), why) {
                 (0, _) => {
                     let p = f.key_pos("groups");
-                    f.error(p, "`groups` is empty".into(), None);
+                    f.error(Code::EmptyValue, p, "`groups` is empty".into(), None);
                     None
                 }
                 (1, None) => groups.pop().map(Measures::One),
                 (1, Some(_)) => {
                     let p = f.key_pos("groups_note");
                     f.error(
+                        Code::MisusedGroupsNote,
                         p,
                         "`groups_note` says why several groups are named, but `groups` names one"
                             .into(),
@@ -395,6 +411,7 @@ fn measures(f: &mut Fields, taxonomies: &Taxonomies) -> Option<Measures> {
                 (_, None) => {
                     let p = f.key_pos("groups");
                     f.error(
+                        Code::MissingGroupsNote,
                         p,
                         "an indicator naming several groups must say why".into(),
                         Some(
@@ -438,7 +455,12 @@ fn resolve_term<K: TaxonomyKind>(
         Ok(slug) => Some(slug),
         Err(help) => {
             let pos = f.value_pos(key, s);
-            f.error(pos, format!("unknown {} `{s}`", K::SINGULAR), help);
+            f.error(
+                K::UNKNOWN,
+                pos,
+                format!("unknown {} `{s}`", K::SINGULAR),
+                help,
+            );
             None
         }
     }

@@ -7,7 +7,7 @@ pub mod gaps;
 pub mod indicators;
 pub mod neighbours;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inputs::{Inputs, SourceFile};
 use crate::resolve::authorities::Authorities;
 use crate::resolve::taxonomy::Taxonomies;
@@ -108,7 +108,7 @@ pub fn load(
                         Some("gap files live in data/gaps/; name them from data/, as `gaps/file.csv`".into())
                     });
                     return Err(vec![
-                        Diagnostic::at(rel, ind.file.pos, format!("unknown gap file `{}`", ind.file.value))
+                        Diagnostic::at(Code::UnknownGapFile, rel, ind.file.pos, format!("unknown gap file `{}`", ind.file.value))
                             .with_help(help),
                     ]);
                 }
@@ -214,10 +214,9 @@ fn check_rows(rel: &str, ind: &Indicator, table: &Table) -> Result<Selection, Ve
             format!("{} has no column `{}`", table.rel, ind.column.value)
         };
         diags.push(
-            Diagnostic::at(rel, ind.column.pos, message).with_help(did_you_mean(
-                &ind.column.value,
-                indicator_cols.iter().copied(),
-            )),
+            Diagnostic::at(Code::UnknownGapColumn, rel, ind.column.pos, message).with_help(
+                did_you_mean(&ind.column.value, indicator_cols.iter().copied()),
+            ),
         );
     }
     // A filter column and the ids of `values` in it; every name it lacks is reported.
@@ -225,6 +224,7 @@ fn check_rows(rel: &str, ind: &Indicator, table: &Table) -> Result<Selection, Ve
         let Some((f, col)) = table.filter(&column.value) else {
             diags.push(
                 Diagnostic::at(
+                    Code::UnknownFilterColumn,
                     rel,
                     column.pos,
                     format!("{} has no filter column `{}`", table.rel, column.value),
@@ -242,6 +242,7 @@ fn check_rows(rel: &str, ind: &Indicator, table: &Table) -> Result<Selection, Ve
                 Some(id) => ids.push(id),
                 None => diags.push(
                     Diagnostic::at(
+                        Code::NoMatchingRows,
                         rel,
                         v.pos,
                         format!(

@@ -1,7 +1,7 @@
 //! `data/statistical-neighbours.csv`: for each local authority, the ten most like it on DfE's
 //! statistical neighbour model, so a council can compare itself with councils like it.
 
-use crate::diagnostic::{Diagnostic, Pos};
+use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::inputs::SourceFile;
 use crate::resolve::authorities::{Authorities, LaCode};
 use crate::resolve::csvfile::Csv;
@@ -43,6 +43,7 @@ impl Neighbours {
                 if la.is_none() {
                     diags.push(
                         Diagnostic::at(
+                            Code::UnknownLaCode,
                             rel,
                             Pos::new(line, 1),
                             format!("{what} `{s}` is not in data/local-authorities.csv"),
@@ -57,6 +58,7 @@ impl Neighbours {
                 Ok(r) if r >= 1 => Some(r),
                 _ => {
                     diags.push(Diagnostic::at(
+                        Code::InvalidRank,
                         rel,
                         Pos::new(line, 1),
                         format!("rank `{}` is not a whole number from 1", field(c_rank)),
