@@ -134,7 +134,7 @@ fn the_rows_give_gap_england_rank_median_and_trend_by_group() {
         .nth(5)
         .unwrap();
     assert_eq!(words(absence), "9.0 pp percentage points 2019/20");
-    let intro = words(leeds.select(&sel(".glance > p")).next().unwrap());
+    let intro = words(leeds.select(&sel(".glance-intro")).next().unwrap());
     assert!(intro.contains("pp: percentage points."), "{intro}");
     let contents: Vec<&str> = leeds
         .select(&sel(".glance-contents a"))
@@ -235,10 +235,10 @@ fn each_row_s_spine_places_council_england_and_median_on_the_councils_spread() {
         key,
         [
             "Leeds",
-            "statistical neighbours' median",
+            "neighbours' median",
             "England",
-            "middle half of all councils",
-            "range of all councils"
+            "middle half of councils",
+            "range of councils"
         ]
     );
     for mark in leeds.select(&sel(".spine-key svg")) {
@@ -290,7 +290,10 @@ fn where_the_gaps_are_widest_lists_practice_for_the_group_and_outcome_strongest_
     );
     let summary = words(brum.select(&sel(".glance-widest")).next().unwrap());
     assert!(
-        summary.contains("Average Attainment 8 score of children in care (rank 2 of 2)"),
+        summary.contains(
+            "Average Attainment 8 score of children in care (rank 2 of 2; \
+             2 case studies, 1 hypothesis)"
+        ),
         "{summary}"
     );
     // Leeds is at or above the middle everywhere: nothing is called its widest gap.

@@ -706,6 +706,16 @@ impl Views<'_> {
         })
     }
 
+    /// A set of documents counted in words: "2 case studies, 1 hypothesis".
+    pub(super) fn practice_counts(&self, docs: &[DocId]) -> String {
+        let case_studies = self.case_studies(docs).count();
+        format!(
+            "{}, {}",
+            counted(case_studies, "case study", "case studies"),
+            counted(docs.len() - case_studies, "hypothesis", "hypotheses")
+        )
+    }
+
     /// How many gap indicators measure both a map row and an outcome; themes have none.
     fn map_indicators(&self, rows: super::MapRows, r: usize, o: usize) -> usize {
         match rows {
@@ -731,11 +741,7 @@ impl Views<'_> {
         MapCellView {
             case_studies,
             hypotheses,
-            counts: format!(
-                "{}, {}",
-                counted(case_studies, "case study", "case studies"),
-                counted(hypotheses, "hypothesis", "hypotheses")
-            ),
+            counts: self.practice_counts(docs),
             indicators: (indicators > 0).then(|| counted(indicators, "indicator", "indicators")),
             // Hypotheses-only cells keep their link: their page lists what is to be tested.
             href: (!docs.is_empty()).then(|| self.site.href(&rows.cell_url(r, o, self.site))),

@@ -68,6 +68,8 @@ pub struct Widest {
     pub outcome: LinkView,
     /// Case studies first, strongest evidence first, then hypotheses.
     pub documents: Vec<Card>,
+    /// All of them counted in words: "2 case studies, 1 hypothesis".
+    pub counts: String,
     /// How many more the map's cells list, and the cell of each group with documents.
     pub more: usize,
     pub cells: Vec<LinkView>,
@@ -322,6 +324,7 @@ impl Views<'_> {
                         &routes::term(&ind.outcome),
                     ),
                     more: docs.len().saturating_sub(DOCUMENTS),
+                    counts: self.practice_counts(&docs),
                     documents: docs.iter().take(DOCUMENTS).map(|&d| self.card(d)).collect(),
                     cells,
                 }

@@ -75,18 +75,15 @@ pub fn key(place: &str) -> Vec<KeyItem> {
     let c = HEIGHT / 2.0;
     let marks = [
         (own(c, c, ""), place.to_string()),
-        (
-            median(c, c, ""),
-            "statistical neighbours' median".to_string(),
-        ),
+        (median(c, c, ""), "neighbours' median".to_string()),
         (england(c, c, ""), "England".to_string()),
         (
             bar("spine-middle", 2.0, 20.0, ""),
-            "middle half of all councils".to_string(),
+            "middle half of councils".to_string(),
         ),
         (
             bar("spine-range", 2.0, 20.0, ""),
-            "range of all councils".to_string(),
+            "range of councils".to_string(),
         ),
     ];
     marks
