@@ -473,8 +473,10 @@ fn expect(starts: &[(&str, usize)], line_after_start: usize, col: usize, what: &
             .iter()
             .map(|(path, start)| {
                 json!({
-                    "path": path,
-                    "pos": {"line": start + line_after_start, "col": col},
+                    "file": path,
+                    "line": start + line_after_start,
+                    "column": col,
+                    "code": "nesting-too-deep",
                     "message": message,
                     "severity": "error",
                     "help": help,

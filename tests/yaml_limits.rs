@@ -24,10 +24,12 @@ fn check_with(files: &[(&str, String)]) -> Value {
     diags
 }
 
-fn diagnostic(path: &str, line: usize, col: usize, message: &str, help: &str) -> Value {
+fn diagnostic(code: &str, path: &str, line: usize, col: usize, message: &str, help: &str) -> Value {
     json!([{
-        "path": path,
-        "pos": {"line": line, "col": col},
+        "file": path,
+        "line": line,
+        "column": col,
+        "code": code,
         "message": message,
         "severity": "error",
         "help": help,
@@ -48,6 +50,7 @@ fn brackets_nested_100000_deep_in_front_matter() {
     let got = check_with(&[("content/pages/about.md", page)]);
     // `notes: ` is seven columns; the seventeenth bracket is the first past the limit.
     let want = diagnostic(
+        "yaml-too-deep",
         "content/pages/about.md",
         2,
         8 + 16,
@@ -66,7 +69,14 @@ fn brackets_nested_100000_deep_in_site_yaml() {
     );
     let line = config.lines().count();
     let got = check_with(&[("site.yaml", config)]);
-    let want = diagnostic("site.yaml", line, 8 + 16, TOO_MANY_BRACKETS, DEPTH_HELP);
+    let want = diagnostic(
+        "yaml-too-deep",
+        "site.yaml",
+        line,
+        8 + 16,
+        TOO_MANY_BRACKETS,
+        DEPTH_HELP,
+    );
     assert_eq!(got, want);
 }
 
@@ -75,6 +85,7 @@ fn brackets_nested_100000_deep_in_indicators_yaml() {
     let indicators = format!("- id: deep\n  filter:\n    where: {}\n", "[".repeat(DEEP));
     let got = check_with(&[("data/indicators.yaml", indicators)]);
     let want = diagnostic(
+        "yaml-too-deep",
         "data/indicators.yaml",
         3,
         12 + 16,
@@ -97,6 +108,7 @@ fn an_alias_bomb_in_indicators_yaml_stops_at_the_alias_that_crosses_the_budget()
     // The parser stops at the first alias of `note4`, long before the billion values the
     // file asks for.
     let want = diagnostic(
+        "yaml-alias-limit",
         "data/indicators.yaml",
         6,
         15,
