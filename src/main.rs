@@ -307,15 +307,18 @@ fn main() -> ExitCode {
                 }
             };
             match newdoc::write(&root, section, &title, &newdoc::today(), &tax) {
-                Ok(path) => {
-                    println!("{}", path.display());
+                Ok(written) => {
+                    if written.fallback {
+                        eprintln!(
+                            "note: nothing of the title `{}` folds to a-z or 0-9, so the file is named by its type and a hash of the title; rename it, or set `slug:`, for a readable address",
+                            ntg::diagnostic::printable(&title)
+                        );
+                    }
+                    println!("{}", written.path.display());
                     ExitCode::SUCCESS
                 }
-                Err(NewError::EmptySlug) => {
-                    eprintln!(
-                        "error: the title `{}` has no letter or digit that folds to a-z or 0-9 to name the file by",
-                        ntg::diagnostic::printable(&title)
-                    );
+                Err(NewError::EmptyTitle) => {
+                    eprintln!("error: the title is empty: write the document's title in quotes");
                     ExitCode::from(2)
                 }
                 Err(NewError::Exists(p)) => {

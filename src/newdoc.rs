@@ -1,28 +1,83 @@
-//! `ntg new`: a new document with every required key, valid as written (it is a draft, so
-//! it cannot be published by accident), and the allowed values listed beside each key.
+//! `ntg new`: a new draft with every required key. What only the writer knows is a
+//! placeholder (`placeholder::placeholder`) that `ntg check` rejects with what to write, so
+//! the draft cannot be published unfilled; the allowed values of each vocabulary, read from
+//! the site's taxonomies, and the optional keys of its kind are listed in comments beside them.
 
+use crate::names::hash::fnv1a;
+use crate::resolve::content::placeholder::{placeholder, what_to_write};
 use crate::resolve::content::{EvidenceStatus, HypothesisStatus, Section, doc_slug};
-use crate::resolve::taxonomy::{Kind, Taxonomies, Vocabulary};
+use crate::resolve::taxonomy::Taxonomies;
 use std::path::{Path, PathBuf};
 
 /// Why `ntg new` could not write the document.
 #[derive(Debug)]
 pub enum NewError {
-    /// Nothing of the title folds to an ASCII letter or digit to make a file name from
-    /// (`names::slug`): emoji only, or a script without a Latin spelling.
-    EmptySlug,
+    /// The title is empty, or only spaces.
+    EmptyTitle,
+    /// A document of that name is there already; it is never written over.
     Exists(PathBuf),
     Io(std::io::Error),
 }
 
-fn choices<K: Kind>(v: &Vocabulary<K>) -> String {
-    let slugs: Vec<&str> = v.terms().iter().map(|t| t.slug.as_str()).collect();
-    format!(
-        "{}: [{}]  # one or more of: {}",
-        K::KEY,
-        slugs.first().copied().unwrap_or(""),
-        slugs.join(", ")
-    )
+/// The document `ntg new` wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub path: PathBuf,
+    /// Nothing of the title folds to an ASCII letter or digit (emoji only, or a script
+    /// without a Latin spelling), so the file is named by `fallback_slug` instead, which the
+    /// command says.
+    pub fallback: bool,
+}
+
+/// `key: value  # comment`, the comment saying what the key takes.
+fn line(key: &str, value: &str, comment: &str) -> String {
+    format!("{key}: {value}  # {comment}")
+}
+
+/// A required key the writer fills in, with what it takes beside it.
+fn to_fill(key: &str, ask: &str, section: Section, tax: &Taxonomies) -> String {
+    line(key, &placeholder(ask), &what_to_write(key, section, tax))
+}
+
+/// A required list the writer fills in, with what it takes beside it.
+fn list_to_fill(key: &str, ask: &str, section: Section, tax: &Taxonomies) -> String {
+    let value = format!("[{}]", placeholder(ask));
+    line(key, &value, &what_to_write(key, section, tax))
+}
+
+/// The optional keys of `section`, each a commented-out line with what it takes, so a writer
+/// sees them all and uncomments what they need. A value only the writer knows is a
+/// placeholder here too, so a line uncommented and left unfilled is caught.
+fn optional_keys(section: Section, tax: &Taxonomies) -> Vec<String> {
+    let slug = placeholder("a slug");
+    let mut keys = match section {
+        Section::CaseStudies => vec![
+            ("supports", "[]".to_string()),
+            ("challenges", "[]".into()),
+            ("indicators", "[]".into()),
+            ("age_range", placeholder("ages")),
+            ("organisation", placeholder("who ran it")),
+        ],
+        Section::Evidence => vec![
+            ("local_authorities", "[]".into()),
+            ("hearing", "true".into()),
+            ("promoted_to", slug.clone()),
+        ],
+        Section::Hypotheses | Section::Pages => Vec::new(),
+    };
+    keys.extend([("slug", slug), ("weight", "0".into())]);
+    let width = keys
+        .iter()
+        .map(|(k, v)| k.len() + v.len())
+        .max()
+        .unwrap_or(0);
+    keys.iter()
+        .map(|(key, value)| {
+            let pad = width - key.len() - value.len();
+            let what = what_to_write(key, section, tax);
+            format!("# {key}: {value}{:pad$}  # {what}", "")
+        })
+        .collect()
 }
 
 /// The front matter and body for a new document of `section` titled `title`.
@@ -31,47 +86,68 @@ pub fn template(section: Section, title: &str, date: &str, tax: &Taxonomies) -> 
     let one_line = serde_saphyr::ser_options! { prefer_block_scalars: false };
     let quoted = serde_saphyr::to_string_with_options(&title, one_line).unwrap_or_default();
     let mut fm = vec![format!("title: {}", quoted.trim_end())];
-    fm.push("summary: \"One or two sentences for listings and search results (at most 400 characters).\"".into());
+    fm.push(format!(
+        "summary: {}",
+        placeholder("one or two sentences for listings and search results")
+    ));
     if matches!(section, Section::CaseStudies | Section::Evidence) {
         fm.push(format!("date: {date}"));
     }
     fm.push("draft: true  # remove this line to publish".into());
-    fm.push(choices(&tax.themes));
-    fm.push(choices(&tax.groups));
-    fm.push(choices(&tax.outcomes));
-    let levels: Vec<String> = tax
-        .evidence_levels
-        .iter()
-        .map(|l| format!("{} {}", l.level, l.name))
-        .collect();
-    let first_level = tax.evidence_levels.first().map_or(1, |l| l.level);
-    let level = format!(
-        "evidence_level: {first_level}  # one of: {}",
-        levels.join(", ")
-    );
+    fm.push(list_to_fill(
+        "themes",
+        "choose one or more themes",
+        section,
+        tax,
+    ));
+    fm.push(list_to_fill(
+        "groups",
+        "choose one or more groups",
+        section,
+        tax,
+    ));
+    fm.push(list_to_fill(
+        "outcomes",
+        "choose one or more outcomes",
+        section,
+        tax,
+    ));
+    let level = to_fill("evidence_level", "choose a level", section, tax);
+    // A status starts where the process does: a hypothesis is proposed, a submission received.
+    let status = |first: &str| line("status", first, &what_to_write("status", section, tax));
     let body = match section {
         Section::CaseStudies => {
-            fm.push("local_authorities: [E08000035]  # GSS codes or exact names from data/local-authorities.csv".into());
+            fm.push(list_to_fill(
+                "local_authorities",
+                "councils where it happened",
+                section,
+                tax,
+            ));
             fm.push(level);
-            fm.push("supports: []  # slugs of hypotheses this practice supports".into());
-            fm.push("challenges: []  # slugs of hypotheses it calls into question".into());
             "## The challenge\n\n## What they did\n\n## Evidence of impact\n\n## Lessons for other councils\n"
         }
         Section::Hypotheses => {
-            let all: Vec<&str> = HypothesisStatus::ALL.iter().map(|s| s.as_str()).collect();
-            fm.push(format!("status: proposed  # one of: {}", all.join(", ")));
+            fm.push(status(HypothesisStatus::Proposed.as_str()));
             "## What we would expect to see\n\n## Evidence so far\n\n## How a council could test it\n"
         }
         Section::Evidence => {
-            fm.push("organisation: \"Who submitted it\"".into());
-            let all: Vec<&str> = EvidenceStatus::ALL.iter().map(|s| s.as_str()).collect();
-            fm.push(format!("status: received  # one of: {}", all.join(", ")));
+            fm.push(to_fill("organisation", "who submitted it", section, tax));
+            fm.push(status(EvidenceStatus::Received.as_str()));
             fm.push(level);
             "## What the submission says\n\n## Evidence offered\n"
         }
         Section::Pages => "",
     };
+    fm.push("# Optional: remove the first `#` of a line to use it.".into());
+    fm.extend(optional_keys(section, tax));
     format!("---\n{}\n---\n\n{body}", fm.join("\n"))
+}
+
+/// The slug of a document whose title gives none: its type and a hash of the title
+/// (`hypothesis-1b9d2c4e`), the same for the same title on every run.
+pub fn fallback_slug(section: Section, title: &str) -> String {
+    let hash = fnv1a(title.as_bytes());
+    format!("{}-{:08x}", section.type_name(), hash as u32)
 }
 
 /// Writes the new document under `root/content/`, never over an existing file.
@@ -81,11 +157,17 @@ pub fn write(
     title: &str,
     date: &str,
     tax: &Taxonomies,
-) -> Result<PathBuf, NewError> {
-    let slug = doc_slug(title);
-    if slug.is_empty() {
-        return Err(NewError::EmptySlug);
+) -> Result<Written, NewError> {
+    if title.trim().is_empty() {
+        return Err(NewError::EmptyTitle);
     }
+    let slug = doc_slug(title);
+    let fallback = slug.is_empty();
+    let slug = if fallback {
+        fallback_slug(section, title)
+    } else {
+        slug
+    };
     let dir = root.join("content").join(section.dir());
     let path = dir.join(format!("{slug}.md"));
     if path.exists() {
@@ -93,7 +175,7 @@ pub fn write(
     }
     std::fs::create_dir_all(&dir).map_err(NewError::Io)?;
     std::fs::write(&path, template(section, title, date, tax)).map_err(NewError::Io)?;
-    Ok(path)
+    Ok(Written { path, fallback })
 }
 
 /// Today's date in UTC as YYYY-MM-DD (days-from-civil, inverted).

@@ -57,6 +57,7 @@ codes! {
     MissingRequiredKey = "missing-required-key", "A required key is missing.";
     UnknownKey = "unknown-key", "A key that is not part of the format.";
     EmptyValue = "empty-value", "A key with no value, or an empty one.";
+    Placeholder = "placeholder", "A value `ntg new` wrote for the writer to replace, still in place.";
     ConflictingKeys = "conflicting-keys", "Two keys that may not be given together.";
     // Documents' values.
     SummaryTooLong = "summary-too-long", "A summary longer than listings show.";

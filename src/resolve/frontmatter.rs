@@ -14,6 +14,8 @@ pub struct Fields<'a> {
     path: &'a str,
     entries: Vec<(Node, Node)>,
     asked: Vec<&'static str>,
+    /// Keys whose value holds a placeholder, already reported (`placeholders`).
+    held: Vec<String>,
     diags: Vec<Diagnostic>,
     /// Where a missing key is reported: the opening fence of front matter, or the first key
     /// of a list item.
@@ -48,6 +50,7 @@ impl<'a> Fields<'a> {
             path,
             entries,
             asked: Vec::new(),
+            held: Vec::new(),
             diags: Vec::new(),
             missing,
         })
@@ -85,6 +88,9 @@ impl<'a> Fields<'a> {
     }
 
     fn read<T: DeserializeOwned>(&mut self, key: &'static str) -> Option<T> {
+        if self.held.iter().any(|k| k == key) {
+            return None;
+        }
         let (k, value) = self.entry(key)?;
         let pos = k.pos;
         if value.is_null() {
@@ -104,6 +110,38 @@ impl<'a> Fields<'a> {
                     help,
                 );
                 None
+            }
+        }
+    }
+
+    /// Reports every string in any key's value (itself or an item of its list) that
+    /// `is_placeholder` accepts, each at its own position, with the message `message` gives
+    /// for its key. Those keys then read as `None` with no error of their own, so that a
+    /// placeholder where a number or a slug belongs is one error, not two.
+    pub fn placeholders(
+        &mut self,
+        is_placeholder: fn(&str) -> bool,
+        message: impl Fn(&str) -> String,
+    ) {
+        let mut found = Vec::new();
+        for (k, v) in &self.entries {
+            let items = match &v.value {
+                Value::Seq(items) => items.as_slice(),
+                _ => std::slice::from_ref(v),
+            };
+            for item in items {
+                if let Some(key) = k
+                    .as_str()
+                    .filter(|_| item.as_str().is_some_and(is_placeholder))
+                {
+                    found.push((key.to_string(), item.pos));
+                }
+            }
+        }
+        for (key, pos) in found {
+            self.error(Code::Placeholder, pos, message(&key), None);
+            if !self.held.contains(&key) {
+                self.held.push(key);
             }
         }
     }

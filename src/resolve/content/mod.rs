@@ -1,5 +1,6 @@
 //! Documents: their kinds, the typed front matter of each, and reading them from disk.
 
+pub mod placeholder;
 mod read;
 mod refs;
 mod section_index;

@@ -3,7 +3,7 @@
 
 use super::{
     CaseStudy, Common, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
-    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, doc_slug,
+    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, doc_slug, placeholder,
 };
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::inputs::SourceFile;
@@ -33,6 +33,9 @@ pub fn read_document(
 ) -> Result<Document, Vec<Diagnostic>> {
     let split = split_front_matter(&file).map_err(|d| vec![d])?;
     let mut f = Fields::parse(&file.rel, split.yaml, split.yaml_line).map_err(|d| vec![d])?;
+    f.placeholders(placeholder::is_placeholder, |key| {
+        placeholder::message(key, section, lookups.taxonomies)
+    });
     let common = read_common(&mut f, file.stem(), section, lookups.taxonomies);
     let date = common.as_ref().and_then(|c| c.date);
     let kind = match section {
