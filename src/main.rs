@@ -115,6 +115,20 @@ enum Command {
     },
 }
 
+impl Command {
+    /// Whether the command reads the site's sources (`search` reads a built site, `analyze`
+    /// nothing).
+    fn reads_site(&self) -> bool {
+        matches!(
+            self,
+            Command::Build { .. }
+                | Command::Check { .. }
+                | Command::Serve { .. }
+                | Command::New { .. }
+        )
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SearchFormat {
     Human,
@@ -153,6 +167,15 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
+    // Outside a site, the build would report each file a site needs as missing, which reads
+    // as a broken site; one line says it is the wrong folder. It exits as a wrong command
+    // line does, since `--root` (or where ntg was run) is what is wrong.
+    if cli.command.reads_site()
+        && let Err(not_a_site) = ntg::inputs::site_at(&root)
+    {
+        eprintln!("error: {not_a_site}");
+        return ExitCode::from(2);
+    }
     match cli.command {
         Command::Serve {
             port,

@@ -6,9 +6,11 @@
 
 mod disk;
 mod memory;
+mod root;
 
 pub use disk::Disk;
 pub use memory::Memory;
+pub use root::{NotASite, site_at};
 
 use crate::diagnostic::{Code, Diagnostic, LineIndex};
 use std::collections::{BTreeMap, BTreeSet};
