@@ -46,6 +46,10 @@ codes! {
     NoFrontMatter = "no-front-matter", "A document does not start with front matter.";
     UnclosedFrontMatter = "unclosed-front-matter", "A document's front matter has no closing `---` line.";
     InvalidYaml = "invalid-yaml", "YAML that does not parse.";
+    YamlUnquotedColon = "yaml-unquoted-colon", "An unquoted value with `: ` in it, which YAML reads as a key.";
+    YamlTabIndent = "yaml-tab-indent", "A tab in YAML indentation, which takes spaces only.";
+    YamlBadIndent = "yaml-bad-indent", "A YAML line indented out of step with the line above it.";
+    YamlUnclosedQuote = "yaml-unclosed-quote", "A quoted YAML value whose quote is not closed.";
     DuplicateKey = "duplicate-key", "A key written twice in one YAML mapping.";
     MultipleYamlDocuments = "multiple-yaml-documents", "A second YAML document in a file that holds one.";
     YamlTooDeep = "yaml-too-deep", "YAML nested deeper than ntg reads.";

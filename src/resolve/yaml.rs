@@ -15,6 +15,8 @@ use serde_saphyr::granit_parser::ErrorKind;
 use serde_saphyr::{Error, ExternalMessageSource, MessageFormatter, Spanned};
 use std::fmt;
 
+mod mistakes;
+
 /// The deepest nesting of lists and mappings, flow (`[[...]]`) or block, that ntg reads.
 /// The content format needs four levels (an indicator's `filter: where:`); the limit keeps
 /// the parser's work small and its recursion within a worker thread's stack.
@@ -101,16 +103,13 @@ fn location_pos(l: serde_saphyr::Location, first_line: usize) -> Pos {
 /// parser puts an error at the end of a text without a final line break on the line after
 /// the last; it is shown at the end of the last line, where the writer's editor has it.
 fn diagnostic(path: &str, text: &str, err: &Error, first_line: usize) -> Diagnostic {
-    let lines = LineIndex::new(text);
-    let end = lines.pos(text.len());
-    let pos = err.location().map_or(Pos::new(first_line, 1), |l| {
-        let pos = location_pos(l, first_line);
-        if pos.line > end.line + first_line - 1 {
-            Pos::new(end.line + first_line - 1, end.col)
-        } else {
-            pos
-        }
+    let end = LineIndex::new(text).pos(text.len());
+    // In `text`'s own lines; moved to the file's at the end.
+    let at = err.location().map_or(Pos::START, |l| {
+        let pos = location_pos(l, 1);
+        if pos.line > end.line { end } else { pos }
     });
+    let in_file = |pos: Pos| Pos::new(pos.line + first_line - 1, pos.col);
     let mut inner = err;
     let mut through_alias = false;
     loop {
@@ -123,8 +122,14 @@ fn diagnostic(path: &str, text: &str, err: &Error, first_line: usize) -> Diagnos
             _ => break,
         }
     }
+    if let Error::ExternalMessage { source, .. } = inner
+        && let ExternalMessageSource::Parser(e) = source.as_ref()
+        && let Some(m) = mistakes::explain(text, e.kind(), at, first_line)
+    {
+        return Diagnostic::at(m.code, path, in_file(m.pos), m.message).with_help(Some(m.help));
+    }
     let (code, message, help) = words(inner, through_alias);
-    Diagnostic::at(code, path, pos, message).with_help(help)
+    Diagnostic::at(code, path, in_file(at), message).with_help(help)
 }
 
 /// The kind of a parser error, and what to tell the writer about it.
