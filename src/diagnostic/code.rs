@@ -58,6 +58,8 @@ codes! {
     NotAMapping = "not-a-mapping", "YAML that should be `key: value` lines is something else.";
     NotAList = "not-a-list", "YAML that should be a list is something else.";
     WrongType = "wrong-type", "A value of the wrong type, such as text where a number belongs.";
+    DateFormat = "date-format", "A date not written as YYYY-MM-DD.";
+    InvalidDate = "invalid-date", "A date written as YYYY-MM-DD that is not a day of the calendar.";
     MissingRequiredKey = "missing-required-key", "A required key is missing.";
     UnknownKey = "unknown-key", "A key that is not part of the format.";
     EmptyValue = "empty-value", "A key with no value, or an empty one.";

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::inputs::SourceFile;
-use crate::names::date::Date;
+use crate::names::date::{self, Date};
 use crate::names::indicator::IndicatorId;
 use crate::resolve::authorities::{Authorities, LaCode, LookupError};
 use crate::resolve::content::split::split_front_matter;
@@ -107,11 +107,7 @@ fn read_common(f: &mut Fields, stem: &str, section: Section, tax: &Taxonomies) -
         }
     }
     let dated = matches!(section, Section::CaseStudies | Section::Evidence);
-    let date: Option<Date> = if dated {
-        f.required("date")
-    } else {
-        f.optional("date")
-    };
+    let date = read_date(f, dated);
     let (slug, slug_pos) = read_slug(f, stem);
     let draft = f.optional("draft").unwrap_or(false);
     let themes = read_terms(f, &tax.themes, listed);
@@ -130,6 +126,22 @@ fn read_common(f: &mut Fields, stem: &str, section: Section, tax: &Taxonomies) -
         outcomes: outcomes?,
         weight,
     })
+}
+
+/// `date`, checked here rather than by serde so that a mistake is named at the value, with
+/// the same day written as ntg reads it.
+fn read_date(f: &mut Fields, required: bool) -> Option<Date> {
+    let text: String = if required {
+        f.required("date")
+    } else {
+        f.optional("date")
+    }?;
+    date::read(&text)
+        .map_err(|e| {
+            let pos = f.value_pos("date", &text);
+            f.error(e.code, pos, e.message, e.help);
+        })
+        .ok()
 }
 
 /// The help for a slug that is not one: a slug that is, made from it, or what to do when
