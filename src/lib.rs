@@ -192,6 +192,7 @@ pub(crate) fn generate(
         .push(("  of which gap tables and series", data_time));
     let mut diags = errors;
     let facts = join::join(&site);
+    diags.extend(join::lint::warnings(&site, &facts));
     clock.lap("join");
     let theme = render::Theme::load(inputs, site.config.theme.as_deref())?;
     diags.extend(theme.warnings.iter().cloned());
@@ -385,7 +386,9 @@ pub(crate) fn generate(
         .filter_map(|(rel, bytes)| write::put(sink, rel, bytes).err())
         .collect::<Vec<_>>();
     errors.extend(writes);
-    if !errors.is_empty() {
+    // Denied warnings fail here, once everything has been rendered, so that the report
+    // holds every error a build would find too; for `build`, before anything is swapped in.
+    if !errors.is_empty() || (options.deny_warnings && !warnings.is_empty()) {
         errors.extend(warnings);
         return Err(diagnostic::sorted(errors));
     }

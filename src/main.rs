@@ -52,6 +52,9 @@ enum Command {
         /// Build from nothing, ignoring what earlier builds kept in .ntg-cache/.
         #[arg(long)]
         no_cache: bool,
+        /// Fail on any warning as on an error, leaving the output as it was.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Build the site into memory and serve it on 127.0.0.1, with pages linked there,
     /// rebuilt as its files are saved, and open tabs reloaded.
@@ -79,6 +82,9 @@ enum Command {
         /// Print how long each stage of the check took.
         #[arg(long)]
         timings: bool,
+        /// Fail (exit 1) on any warning as on an error.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Search the site a build left in public/ (or --output), as its search page does.
     Search {
@@ -164,6 +170,18 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
     }
 }
 
+/// With `--deny-warnings`, the last line of a report that failed for its warnings alone
+/// (`diags`, what the command reported): what a reader who sees no error needs to know.
+fn denied(diags: &[Diagnostic]) -> Option<String> {
+    let n = diags.iter().filter(|d| !d.is_error()).count();
+    (n > 0 && !diagnostic::has_errors(diags)).then(|| {
+        format!(
+            "{n} warning{} denied by --deny-warnings",
+            if n == 1 { "" } else { "s" }
+        )
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root;
@@ -204,6 +222,7 @@ fn main() -> ExitCode {
             drafts,
             timings,
             no_cache,
+            deny_warnings,
         } => {
             let started = Instant::now();
             let out = output.unwrap_or_else(|| root.join("public"));
@@ -211,6 +230,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 no_cache,
+                deny_warnings,
             };
             match ntg::build(&root, &out, &options, force) {
                 Ok(b) => {
@@ -226,6 +246,12 @@ fn main() -> ExitCode {
                         out.display(),
                         started.elapsed().as_secs_f64()
                     );
+                    // Warnings of the content fail before the swap; these are the build's
+                    // own (a leftover it could not remove), found once the site was in place.
+                    if let Some(line) = denied(&b.warnings).filter(|_| deny_warnings) {
+                        eprintln!("{line}; the new site is in place");
+                        return ExitCode::from(1);
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(failure) => {
@@ -244,6 +270,9 @@ fn main() -> ExitCode {
                             old.display()
                         ),
                     }
+                    if let Some(line) = denied(&failure.diagnostics) {
+                        eprintln!("{line}");
+                    }
                     ExitCode::from(1)
                 }
             }
@@ -252,10 +281,12 @@ fn main() -> ExitCode {
             format,
             drafts,
             timings,
+            deny_warnings,
         } => match ntg::check(
             &root,
             &Options {
                 drafts,
+                deny_warnings,
                 ..Options::default()
             },
         ) {
@@ -270,6 +301,9 @@ fn main() -> ExitCode {
             }
             Err(diags) => {
                 print_diagnostics(&diags, format);
+                if let Some(line) = denied(&diags) {
+                    eprintln!("{line}");
+                }
                 ExitCode::from(1)
             }
         },

@@ -536,11 +536,13 @@ fn a_region_code_from_a_gap_file_cannot_leave_its_chart_id() {
     let out = dir.path().join("public");
     let run = build_into(&site, &out);
     if !run.status.success() {
-        // Refusing the code where the file is read holds it too.
+        // Refusing the code where the file is read holds it too. (The valid site's case
+        // studies name none of with-data's indicators: warnings come first, by path.)
+        let report = stderr(&run);
+        let first_error = report.lines().find(|l| l.contains(": error: "));
         assert!(
-            stderr(&run).starts_with("data/gaps/ks4.csv:"),
-            "{}",
-            stderr(&run)
+            first_error.is_some_and(|l| l.starts_with("data/gaps/ks4.csv:")),
+            "{report}"
         );
         return;
     }

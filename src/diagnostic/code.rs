@@ -84,6 +84,11 @@ codes! {
     DuplicateSlug = "duplicate-slug", "Two documents with the same URL.";
     ReservedUrl = "reserved-url", "A document at a URL that ntg generates.";
     StaticFileClash = "static-file-clash", "A static file at the address of a generated page.";
+    // Legal, but probably not meant: warnings.
+    UnsupportedStatus = "unsupported-status", "A hypothesis `supported`, `mixed` or `refuted` that no case study supports or challenges.";
+    NoIndicators = "no-indicators", "A case study naming no `indicators` though some measure its groups and outcomes, with figures for its councils.";
+    PromotionNotLinkedBack = "promotion-not-linked-back", "A submission `promoted_to` a case study that cannot link back, since the submission is not published.";
+    SummaryRepeatsTitle = "summary-repeats-title", "A summary that only repeats the title.";
     // site.yaml.
     InvalidBaseUrl = "invalid-base-url", "A `base_url` that is not a web address a site can be served from.";
     InvalidLanguage = "invalid-language", "A `language` that is not a BCP 47 tag.";

@@ -2,6 +2,7 @@
 //! site (listings, term and local-authority lists, backlinks), so no page scans all documents.
 
 pub mod facets;
+pub mod lint;
 
 use crate::resolve::authorities::LaCode;
 use crate::resolve::content::{Document, Kind, Section};

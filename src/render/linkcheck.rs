@@ -44,8 +44,8 @@ pub fn check<'p, 'a>(pages: &'p [Page<'a>], known: &Known) -> Vec<Diagnostic> {
         elsewhere.insert(&f.url, Resolved::Failed);
     }
     for w in &known.site.unpublished {
-        elsewhere.insert(&w.path, Resolved::Unpublished(w.why));
-        elsewhere.insert(&w.url, Resolved::Unpublished(w.why));
+        elsewhere.insert(&w.doc.path, Resolved::Unpublished(w.why));
+        elsewhere.insert(&w.doc.url, Resolved::Unpublished(w.why));
     }
     let resolve = |page: &'p Page<'a>, target: &Target| -> Resolved<'p, 'a> {
         let (found, key) = match target {

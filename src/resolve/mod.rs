@@ -35,6 +35,9 @@ pub struct Options {
     /// Builds from nothing, neither reading nor trusting what earlier builds kept in
     /// `.ntg-cache/` (`--no-cache`).
     pub no_cache: bool,
+    /// Fails the build on any warning of its content, as on an error, so that nothing is
+    /// written (`--deny-warnings`).
+    pub deny_warnings: bool,
 }
 
 /// The list of local authorities, as the site's data gives it (`ntg search` needs it alone).

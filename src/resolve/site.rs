@@ -7,13 +7,11 @@ use crate::resolve::content::{Document, EvidenceStatus, Home, Kind, Section, Sec
 use crate::resolve::data::DataSet;
 use crate::resolve::taxonomy::Taxonomies;
 
-/// A document left out of this build.
+/// A document left out of this build, kept whole: a link to it can say why it is broken,
+/// and what it says of published documents can be checked (a submission promoted to one).
 #[derive(Debug)]
 pub struct Withheld {
-    pub path: String,
-    pub url: String,
-    pub section: crate::resolve::content::Section,
-    pub slug: String,
+    pub doc: Document,
     pub why: &'static str,
 }
 
@@ -62,13 +60,7 @@ impl Site {
         let mut unpublished = Vec::new();
         for d in all {
             match withheld(&d, &config, drafts) {
-                Some(why) => unpublished.push(Withheld {
-                    section: d.section(),
-                    slug: d.common.slug.as_str().to_string(),
-                    path: d.path,
-                    url: d.url,
-                    why,
-                }),
+                Some(why) => unpublished.push(Withheld { doc: d, why }),
                 None => docs.push(d),
             }
         }

@@ -67,6 +67,8 @@ pub fn run(root: &Path, settings: &Settings) -> Result<(), ServeError> {
         base_url: Some(base.clone()),
         drafts: settings.drafts,
         no_cache: false,
+        // What is served while editing shows warnings; it is never withheld for them.
+        deny_warnings: false,
     };
     let mut live = Live::new(root, options, &scratch);
     // Watched before the first build, so that a save during it is seen.

@@ -214,6 +214,8 @@ words! {
 pub struct Common {
     pub title: String,
     pub summary: Option<String>,
+    /// Where `summary` is written (line 1 when it is not).
+    pub summary_pos: Pos,
     pub date: Option<Date>,
     pub slug: DocSlug,
     /// Where the slug is written: its `slug` key, or line 1 when it is the file name.
@@ -233,6 +235,8 @@ pub struct CaseStudy {
     pub supports: Vec<Located<DocSlug>>,
     pub challenges: Vec<Located<DocSlug>>,
     pub indicators: Vec<crate::names::indicator::IndicatorId>,
+    /// Where `indicators` is written (line 1 when it is not).
+    pub indicators_pos: Pos,
     pub age_range: Option<String>,
     pub organisation: Option<String>,
 }
@@ -240,6 +244,8 @@ pub struct CaseStudy {
 #[derive(Debug, Clone)]
 pub struct Hypothesis {
     pub status: HypothesisStatus,
+    /// Where `status` is written.
+    pub status_pos: Pos,
 }
 
 #[derive(Debug, Clone)]

@@ -46,7 +46,12 @@ pub fn read_document(
             HypothesisStatus::ALL,
             HypothesisStatus::as_str,
         )
-        .map(|status| Kind::Hypothesis(Hypothesis { status })),
+        .map(|status| {
+            Kind::Hypothesis(Hypothesis {
+                status,
+                status_pos: f.key_pos("status"),
+            })
+        }),
         Section::Evidence => read_evidence(&mut f, date, lookups).map(Kind::Evidence),
         Section::Pages => Some(Kind::Page),
     };
@@ -106,6 +111,7 @@ fn read_common(f: &mut Fields, stem: &str, section: Section, tax: &Taxonomies) -
             );
         }
     }
+    let summary_pos = f.key_pos("summary");
     let dated = matches!(section, Section::CaseStudies | Section::Evidence);
     let date = read_date(f, dated);
     let (slug, slug_pos) = read_slug(f, stem);
@@ -117,6 +123,7 @@ fn read_common(f: &mut Fields, stem: &str, section: Section, tax: &Taxonomies) -
     Some(Common {
         title: title?,
         summary,
+        summary_pos,
         date,
         slug: slug?,
         slug_pos,
@@ -370,6 +377,7 @@ fn read_case_study(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Opt
     let supports = read_refs(f, "supports");
     let challenges = read_refs(f, "challenges");
     let names: Vec<String> = f.optional("indicators").unwrap_or_default();
+    let indicators_pos = f.key_pos("indicators");
     let mut indicators: Option<Vec<IndicatorId>> = Some(Vec::with_capacity(names.len()));
     for id in &names {
         match lookups.indicators.resolve(id) {
@@ -397,6 +405,7 @@ fn read_case_study(f: &mut Fields, date: Option<Date>, lookups: &Lookups) -> Opt
         supports: supports?,
         challenges: challenges?,
         indicators: indicators?,
+        indicators_pos,
         age_range,
         organisation,
     })

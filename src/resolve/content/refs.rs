@@ -89,7 +89,7 @@ pub fn unpublished_refs(site: &Site) -> Vec<Diagnostic> {
     let withheld: std::collections::HashMap<(Section, &str), &crate::resolve::site::Withheld> =
         site.unpublished
             .iter()
-            .map(|w| ((w.section, w.slug.as_str()), w))
+            .map(|w| ((w.doc.section(), w.doc.common.slug.as_str()), w))
             .collect();
     let mut diags = Vec::new();
     for d in &site.docs {
