@@ -76,9 +76,9 @@ pub fn front_matter(bytes: &[u8], vocabularies: &Vocabularies) -> Vec<Diagnostic
             return diags;
         };
         let text = file.text.clone();
-        if let Err(d) = read_document(file, section, &lookups) {
-            assert_positions(&d, &[(&rel, &text)]);
-            diags.extend(d);
+        if let Err(unread) = read_document(file, section, &lookups) {
+            assert_positions(&unread.diags, &[(&rel, &text)]);
+            diags.extend(unread.diags);
         }
     }
     if let Some(file) = source("content/_index.md", bytes) {

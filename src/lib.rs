@@ -201,8 +201,9 @@ pub(crate) fn generate(
     let render::markdown::Bodies {
         docs: bodies,
         home: home_body,
+        failed: failed_bodies,
         errors: too_deep,
-    } = render::markdown::bodies(&site, memos.bodies);
+    } = render::markdown::bodies(&site, &failed, memos.bodies);
     // A body too deep to render has no anchors for links to be checked against, so the
     // build stops here, reporting it with the errors found so far.
     if !too_deep.is_empty() {
@@ -211,15 +212,28 @@ pub(crate) fn generate(
     }
     clock.lap("markdown");
 
-    let mut pages: Vec<render::linkcheck::Page> = site
-        .docs
+    // The documents that failed to load come first, so that a page that did load wins an
+    // address they share; their links are checked all the same.
+    let mut pages: Vec<render::linkcheck::Page> = failed
         .iter()
-        .zip(&bodies)
-        .map(|(d, body)| render::linkcheck::Page {
-            path: &d.path,
-            url: &d.url,
-            body,
+        .zip(&failed_bodies)
+        .filter_map(|(f, body)| {
+            Some(render::linkcheck::Page {
+                path: &f.path,
+                url: &f.url,
+                body: body.as_ref()?,
+            })
         })
+        .chain(
+            site.docs
+                .iter()
+                .zip(&bodies)
+                .map(|(d, body)| render::linkcheck::Page {
+                    path: &d.path,
+                    url: &d.url,
+                    body,
+                }),
+        )
         .collect();
     if let Some(h) = &site.home {
         pages.push(render::linkcheck::Page {

@@ -8,6 +8,7 @@ use crate::names::hash::{ContentHash, Hasher, Memo};
 use crate::names::heading_id;
 use crate::render::nesting;
 use crate::render::sanitise::{self, RawHtml, submission_id};
+use crate::resolve::Failed;
 use crate::resolve::content::Section;
 use crate::resolve::site::Site;
 use pulldown_cmark::{
@@ -144,12 +145,15 @@ pub struct Bodies {
     pub docs: Vec<Rendered>,
     /// The home page's introduction (`content/_index.md`), empty if there is none.
     pub home: Rendered,
+    /// One per document that failed to load, in its order: its body, where it has one, so
+    /// that the body's links are checked although the page is not made.
+    pub failed: Vec<Option<Rendered>>,
     /// Bodies that could not be rendered.
     pub errors: Vec<Diagnostic>,
 }
 
-/// Renders the bodies of `site` (see [`Bodies`]).
-pub fn bodies(site: &Site, memo: &dyn Memo<Rendered>) -> Bodies {
+/// Renders the bodies of `site` and of the documents that `failed` to load (see [`Bodies`]).
+pub fn bodies(site: &Site, failed: &[Failed], memo: &dyn Memo<Rendered>) -> Bodies {
     let by_path: HashMap<String, String> = site
         .docs
         .iter()
@@ -183,16 +187,24 @@ pub fn bodies(site: &Site, memo: &dyn Memo<Rendered>) -> Bodies {
         memo.keep(key, &r);
         Ok(r)
     };
+    // A submission's raw HTML is someone else's, whatever the site's setting.
+    let raw = |section: Option<Section>| {
+        if section == Some(Section::Evidence) {
+            RawHtml::Submission
+        } else {
+            own
+        }
+    };
     let rendered: Vec<Result<Rendered, Diagnostic>> = site
         .docs
         .par_iter()
-        .map(|d| {
-            let raw = if d.section() == Section::Evidence {
-                RawHtml::Submission
-            } else {
-                own
-            };
-            one(&d.path, &d.text, d.body_offset, raw)
+        .map(|d| one(&d.path, &d.text, d.body_offset, raw(Some(d.section()))))
+        .collect();
+    let unread: Vec<Option<Result<Rendered, Diagnostic>>> = failed
+        .par_iter()
+        .map(|f| {
+            let b = f.body.as_ref()?;
+            Some(one(&f.path, &b.text, b.body_offset, raw(f.section)))
         })
         .collect();
     let home = site.home.as_ref().map_or(Ok(Rendered::default()), |h| {
@@ -207,7 +219,13 @@ pub fn bodies(site: &Site, memo: &dyn Memo<Rendered>) -> Bodies {
     };
     let docs = rendered.into_iter().map(&mut keep).collect();
     let home = keep(home);
-    Bodies { docs, home, errors }
+    let failed = unread.into_iter().map(|r| r.map(&mut keep)).collect();
+    Bodies {
+        docs,
+        home,
+        failed,
+        errors,
+    }
 }
 
 /// What a body is rendered from: its file's text and place, how its raw HTML is treated,

@@ -17,8 +17,8 @@ use crate::inputs::{Inputs, SETTINGS, SourceFile};
 use authorities::Authorities;
 use config::SiteConfig;
 use content::{
-    DocSlug, Document, Home, INDEX_FILE, Lookups, Section, SectionIndex, cross_check,
-    read_document, read_home, read_section_index, unpublished_refs,
+    DocSlug, Document, Home, INDEX_FILE, Lookups, Section, SectionIndex, Unread, UnreadBody,
+    cross_check, read_document, read_home, read_section_index, unpublished_refs,
 };
 use data::indicators::Indicators;
 use rayon::prelude::*;
@@ -68,6 +68,8 @@ pub struct Failed {
     pub section: Option<Section>,
     pub slug: String,
     pub url: String,
+    /// Its body, when the front matter could be told from it, for its links to be checked.
+    pub body: Option<Box<UnreadBody>>,
 }
 
 /// The site made of every document that could be read, and the errors in the rest.
@@ -117,7 +119,7 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
                     Role::Document(s) => Some(*s),
                     Role::Home | Role::SectionIndex(_) => None,
                 };
-                let failed = |d: Vec<Diagnostic>| {
+                let failed = |unread: Unread| {
                     let name = rel.rsplit('/').next().unwrap_or(rel);
                     let slug = name.strip_suffix(".md").unwrap_or(name).to_string();
                     let url = match (section, DocSlug::parse(&slug)) {
@@ -130,17 +132,21 @@ pub fn load(inputs: &Inputs, options: &Options) -> Result<Loaded, Vec<Diagnostic
                             section,
                             slug,
                             url,
+                            body: unread.body,
                         },
-                        d,
+                        unread.diags,
                     )
                 };
-                let file = SourceFile::decode(rel, bytes).map_err(|d| failed(vec![d]))?;
+                let file =
+                    SourceFile::decode(rel, bytes).map_err(|d| failed(Unread::from(vec![d])))?;
                 match role {
                     Role::Document(s) => {
                         read_document(file, *s, &lookups).map(|d| Read::Doc(Box::new(d)))
                     }
-                    Role::Home => read_home(file).map(Read::Home),
-                    Role::SectionIndex(s) => read_section_index(file, *s).map(Read::Index),
+                    Role::Home => read_home(file).map(Read::Home).map_err(Unread::from),
+                    Role::SectionIndex(s) => read_section_index(file, *s)
+                        .map(Read::Index)
+                        .map_err(Unread::from),
                 }
                 .map_err(failed)
             })

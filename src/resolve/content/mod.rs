@@ -10,7 +10,7 @@ pub use read::{Lookups, read_document, read_home};
 pub use refs::{cross_check, unpublished_refs};
 pub use section_index::{INDEX_FILE, SectionIndex, read_section_index};
 
-use crate::diagnostic::Pos;
+use crate::diagnostic::{Diagnostic, Pos};
 use crate::names::date::Date;
 use crate::names::{is_slug, slug};
 use crate::resolve::authorities::LaCode;
@@ -318,6 +318,27 @@ impl Document {
 
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
+    }
+}
+
+/// The text of a document that could not be read but whose body could be told from its
+/// front matter, so that the body's links are still checked: one error does not hide another.
+#[derive(Debug, Clone)]
+pub struct UnreadBody {
+    pub text: String,
+    pub body_offset: usize,
+}
+
+/// A document that could not be read: why, and its body where there is one.
+#[derive(Debug)]
+pub struct Unread {
+    pub diags: Vec<Diagnostic>,
+    pub body: Option<Box<UnreadBody>>,
+}
+
+impl From<Vec<Diagnostic>> for Unread {
+    fn from(diags: Vec<Diagnostic>) -> Unread {
+        Unread { diags, body: None }
     }
 }
 

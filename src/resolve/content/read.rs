@@ -3,7 +3,8 @@
 
 use super::{
     CaseStudy, Common, DocSlug, Document, Evidence, EvidenceStatus, Home, Hypothesis,
-    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, doc_slug, placeholder,
+    HypothesisStatus, Kind, Located, MAX_SLUG_BYTES, Section, SlugError, Unread, UnreadBody,
+    doc_slug, placeholder,
 };
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::inputs::SourceFile;
@@ -30,9 +31,20 @@ pub fn read_document(
     file: SourceFile,
     section: Section,
     lookups: &Lookups,
-) -> Result<Document, Vec<Diagnostic>> {
-    let split = split_front_matter(&file).map_err(|d| vec![d])?;
-    let mut f = Fields::parse(&file.rel, split.yaml, split.yaml_line).map_err(|d| vec![d])?;
+) -> Result<Document, Unread> {
+    let split = split_front_matter(&file).map_err(|d| Unread::from(vec![d]))?;
+    let body_offset = split.body_offset;
+    let unread = |diags: Vec<Diagnostic>, file: SourceFile| Unread {
+        diags,
+        body: Some(Box::new(UnreadBody {
+            text: file.text,
+            body_offset,
+        })),
+    };
+    let mut f = match Fields::parse(&file.rel, split.yaml, split.yaml_line) {
+        Ok(f) => f,
+        Err(d) => return Err(unread(vec![d], file)),
+    };
     f.placeholders(placeholder::is_placeholder, |key| {
         placeholder::message(key, section, lookups.taxonomies)
     });
@@ -55,7 +67,6 @@ pub fn read_document(
         Section::Evidence => read_evidence(&mut f, date, lookups).map(Kind::Evidence),
         Section::Pages => Some(Kind::Page),
     };
-    let body_offset = split.body_offset;
     let diags = f.finish();
     match (common, kind) {
         (Some(common), Some(kind)) if diags.is_empty() => {
@@ -69,7 +80,7 @@ pub fn read_document(
                 url,
             })
         }
-        _ => Err(diags),
+        _ => Err(unread(diags, file)),
     }
 }
 
