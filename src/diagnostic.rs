@@ -45,7 +45,8 @@ impl Severity {
         }
     }
 
-    fn counted(self, n: usize) -> String {
+    /// `n` of this severity in words: "1 warning", "3 errors".
+    pub fn counted(self, n: usize) -> String {
         format!("{n} {}{}", self.as_str(), if n == 1 { "" } else { "s" })
     }
 }

@@ -8,7 +8,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ntg::Options;
-use ntg::diagnostic::{self, Diagnostic, Format};
+use ntg::diagnostic::{self, Diagnostic, Format, Severity};
 use ntg::newdoc::{self, NewError};
 use ntg::resolve::content::Section;
 use ntg::write::Left;
@@ -174,12 +174,8 @@ fn print_diagnostics(diags: &[Diagnostic], format: Format) {
 /// (`diags`, what the command reported): what a reader who sees no error needs to know.
 fn denied(diags: &[Diagnostic]) -> Option<String> {
     let n = diags.iter().filter(|d| !d.is_error()).count();
-    (n > 0 && !diagnostic::has_errors(diags)).then(|| {
-        format!(
-            "{n} warning{} denied by --deny-warnings",
-            if n == 1 { "" } else { "s" }
-        )
-    })
+    (n > 0 && !diagnostic::has_errors(diags))
+        .then(|| format!("{} denied by --deny-warnings", Severity::Warning.counted(n)))
 }
 
 fn main() -> ExitCode {

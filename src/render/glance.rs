@@ -107,9 +107,9 @@ struct Standing {
     above_median: f64,
 }
 
-fn versus_england(gap: f64, england: f64, tolerance: f64, decimals: u8) -> String {
+fn versus_england(gap: f64, england: f64, relative: Relative, decimals: u8) -> String {
     let by = gap_view::number((gap - england).abs(), decimals);
-    match gaps::relative(gap, england, tolerance) {
+    match relative {
         Relative::Larger => format!("wider by {by}"),
         Relative::Smaller => format!("narrower by {by}"),
         Relative::Similar => format!("about the same (within {by})"),
@@ -158,7 +158,6 @@ impl Views<'_> {
         // By the groups' places in their vocabulary, so the contents follow
         // data/taxonomies.yaml, and an indicator of several groups has one table of its own.
         let mut groups: BTreeMap<Vec<usize>, GlanceGroup> = BTreeMap::new();
-        let mut spined = false;
         let mut abbreviations = Vec::new();
         let mut standings = Vec::new();
         let mut sources: Vec<SourceView> = Vec::new();
@@ -181,6 +180,7 @@ impl Views<'_> {
                 });
             }
             let england = g.national.as_ref().and_then(|n| n.gap_in(&latest.period));
+            let versus = england.map(|e| (e, gaps::relative(gap, e, ind.tolerance)));
             let among = (!neighbours.is_empty())
                 .then(|| gaps::among_neighbours(g, la, &neighbours, g.decimals))
                 .flatten();
@@ -204,7 +204,6 @@ impl Views<'_> {
                 }
                 .svg()
             });
-            spined |= spine.is_some();
             let source = SourceView::of(ind);
             if !sources.contains(&source) {
                 sources.push(source);
@@ -220,8 +219,8 @@ impl Views<'_> {
                 gap_unit: units.gap,
                 gap_unit_short: units.gap_short,
                 england: england.map(|e| gap_view::number(e, g.decimals)),
-                versus_england: england.map(|e| versus_england(gap, e, ind.tolerance, g.decimals)),
-                versus_word: england.map(|e| versus_word(gaps::relative(gap, e, ind.tolerance))),
+                versus_england: versus.map(|(e, r)| versus_england(gap, e, r, g.decimals)),
+                versus_word: versus.map(|(_, r)| versus_word(r)),
                 rank: among.as_ref().map(|a| a.rank),
                 of: among.as_ref().map(|a| a.of),
                 median: among
@@ -252,16 +251,22 @@ impl Views<'_> {
             return None;
         }
         let ranked = !standings.is_empty();
+        // The key is for the spines: a page with none has none.
+        let key = if groups
+            .values()
+            .flat_map(|g| &g.rows)
+            .any(|r| r.spine.is_some())
+        {
+            spine::key(place)
+        } else {
+            Vec::new()
+        };
         Some(GlanceView {
             groups: groups.into_values().collect(),
             sources,
             latest: latest_period.map(|p| p.label()),
             abbreviations,
-            key: if spined {
-                spine::key(place)
-            } else {
-                Vec::new()
-            },
+            key,
             widest: self.widest(la, standings),
             ranked,
         })
