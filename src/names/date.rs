@@ -1,6 +1,5 @@
 //! Calendar dates as the front matter writes them: `YYYY-MM-DD`.
 
-use crate::diagnostic::Code;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -82,20 +81,29 @@ fn days_in(year: u16, month: u8) -> Option<u8> {
     }
 }
 
+/// What kind of mistake a text that is not a date makes; the resolve stage gives each its
+/// diagnostic code, since the ground floor knows nothing of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mistake {
+    /// Not written as YYYY-MM-DD.
+    Format,
+    /// YYYY-MM-DD in shape, but no day of the calendar.
+    NoSuchDay,
+}
+
 /// Why a text is not a date ntg reads, in a writer's words.
 #[derive(Debug, PartialEq)]
 pub struct NotADate {
-    /// `date-format`, or `invalid-date` for a YYYY-MM-DD that is no day of the calendar.
-    pub code: Code,
+    pub mistake: Mistake,
     pub message: String,
     /// How to write the date, where the day meant can be seen.
     pub help: Option<String>,
 }
 
 impl NotADate {
-    fn new(code: Code, message: String, help: Option<String>) -> NotADate {
+    fn new(mistake: Mistake, message: String, help: Option<String>) -> NotADate {
         NotADate {
-            code,
+            mistake,
             message,
             help,
         }
@@ -123,7 +131,7 @@ pub fn read(s: &str) -> Result<Date, NotADate> {
             _ => "write the month (01 to 12) second and the day of the month last".into(),
         };
         return Err(NotADate::new(
-            Code::InvalidDate,
+            Mistake::NoSuchDay,
             format!("`{s}` is not a day of the calendar"),
             Some(help),
         ));
@@ -132,7 +140,7 @@ pub fn read(s: &str) -> Result<Date, NotADate> {
         let date = |day: &str, month: &str| Date::parse(&format!("{year}-{month:0>2}-{day:0>2}"));
         if let Some(d) = date(day, &month) {
             return Err(NotADate::new(
-                Code::DateFormat,
+                Mistake::Format,
                 format!("write dates as {d}"),
                 Some(if s.contains(char::is_alphabetic) {
                     format!("ntg reads dates year first, as YYYY-MM-DD: date: {d}")
@@ -152,13 +160,13 @@ pub fn read(s: &str) -> Result<Date, NotADate> {
             )
         });
         return Err(NotADate::new(
-            Code::DateFormat,
+            Mistake::Format,
             "write dates as YYYY-MM-DD, year first".into(),
             help,
         ));
     }
     Err(NotADate::new(
-        Code::DateFormat,
+        Mistake::Format,
         format!("`{s}` is not a date in the form YYYY-MM-DD"),
         None,
     ))
@@ -218,8 +226,8 @@ mod tests {
         ] {
             let e = read(s).unwrap_err();
             assert_eq!(
-                (e.code, e.message.as_str()),
-                (Code::DateFormat, "write dates as 2009-03-10")
+                (e.mistake, e.message.as_str()),
+                (Mistake::Format, "write dates as 2009-03-10")
             );
             assert!(e.help.unwrap().ends_with("date: 2009-03-10"), "{s}");
         }
@@ -237,9 +245,9 @@ mod tests {
     fn other_mistakes_say_what_is_wrong() {
         let e = read("2009-02-29").unwrap_err();
         assert_eq!(
-            (e.code, e.message.as_str()),
+            (e.mistake, e.message.as_str()),
             (
-                Code::InvalidDate,
+                Mistake::NoSuchDay,
                 "`2009-02-29` is not a day of the calendar"
             )
         );
@@ -250,7 +258,7 @@ mod tests {
             Some("if it is 13 January 2009, write it month first: 2009-01-13")
         );
         let e = read("soon").unwrap_err();
-        assert_eq!((e.code, e.help), (Code::DateFormat, None));
+        assert_eq!((e.mistake, e.help), (Mistake::Format, None));
         assert_eq!(read("2008-05-14"), Ok(Date::parse("2008-05-14").unwrap()));
     }
 }

@@ -157,7 +157,11 @@ fn read_date(f: &mut Fields, required: bool) -> Option<Date> {
     date::read(&text)
         .map_err(|e| {
             let pos = f.value_pos("date", &text);
-            f.error(e.code, pos, e.message, e.help);
+            let code = match e.mistake {
+                date::Mistake::Format => Code::DateFormat,
+                date::Mistake::NoSuchDay => Code::InvalidDate,
+            };
+            f.error(code, pos, e.message, e.help);
         })
         .ok()
 }
